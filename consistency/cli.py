@@ -7,6 +7,7 @@ configuration or input error, reported in one line on stderr that names the file
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import Callable, Optional, Sequence, TextIO
 
@@ -257,8 +258,9 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
     err = stderr or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed a one-line usage error
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed a usage line and the error
         return int(exc.code or 0)
     if not getattr(args, "func", None):
         parser.print_help(out)

@@ -9,17 +9,20 @@ Every function here is a thin composition of the rooms below it (see docs/archit
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib
 import os
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
 import attrs
 
-from . import dating, engine, extract as _extract, rulepack, sentences, sources
+from . import checks as _checks, dating, engine, executors, extract as _extract, rulepack, sentences, sources
 from .model import Claim, Diagnostic, Finding, Report, Source, stable_hash
 from .rulepack import RuleSet
 
-__all__ = ["Input", "load_sources", "load_rules", "prepare", "extract", "check", "run_checks"]
+__all__ = ["Input", "load_sources", "load_rules", "prepare", "extract", "check", "run_checks", "stages"]
 
 #: A path (file, directory or "-" for stdin), an article's text, or a ready :class:`Source`.
 Input = Union[str, "os.PathLike[str]", Source]
@@ -97,14 +100,26 @@ def cache_key(source: Source, ruleset: RuleSet) -> str:
 
 
 def extract(
-    inputs: Iterable[Input], rules: RulesArg = None, *, cache: Optional[ClaimsCache] = None
+    inputs: Iterable[Input],
+    rules: RulesArg = None,
+    *,
+    cache: Optional[ClaimsCache] = None,
+    executor: Optional["executors.Executor"] = None,
+    max_bytes: Optional[int] = None,
 ) -> Tuple[list[Source], list[Claim], list[Diagnostic]]:
     """Sources, their claims (subjects resolved across documents) and any diagnostics.
 
     With a ``cache``, a document whose bytes, id and rule packs are unchanged is not re-extracted.
+    With an ``executor`` (:mod:`consistency.executors`: a process pool or Dask), documents are
+    extracted there; the result is the same whatever the back end (default: in process).
+    ``max_bytes`` caps the size of one document (default: :data:`sources.DEFAULT_MAX_BYTES`).
     """
     ruleset = load_rules(rules)
-    raw, diagnostics = load_sources(inputs)
+    raw, diagnostics = load_sources(inputs, max_bytes=max_bytes)
+    if _parallel(executor):
+        out = _run_with(executor, raw, diagnostics, ruleset, cache=cache, stages=stages(ruleset=ruleset),
+                        run_checks=False)
+        return list(out.sources), list(out.claims), list(out.diagnostics)
     done: list[Source] = []
     claims: list[Claim] = []
     for src in _unique(raw, diagnostics):
@@ -128,6 +143,93 @@ def extract(
                                           "relative times stay unresolved - add a 'Published: YYYY-MM-DD' line at the top",
                                           level="warning"))
     return done, _extract.resolve(claims, ruleset), diagnostics
+
+
+def _parallel(executor: Optional["executors.Executor"]) -> bool:
+    """Whether to go through the executor seam (the in-process executor keeps the plain loop)."""
+    return executor is not None and not isinstance(executor, executors.InProcessExecutor)
+
+
+def stages(
+    *,
+    select: Optional[Collection[str]] = None,
+    ignore: Optional[Collection[str]] = None,
+    severities: Optional[Mapping[str, str]] = None,
+    ruleset: Optional[RuleSet] = None,
+) -> "executors.Stages":
+    """The pipeline's stages as picklable functions, for :meth:`executors.Executor.run`.
+
+    The engine runs as two shuffles: by subject (every block and subject-scoped check sees all
+    it needs: a block lies inside one subject) and, for value-scoped checks (role-conflict), by
+    (predicate, value) over the predicates that have one (all, when ``ruleset`` is not given).
+    """
+    sel = frozenset(select) if select is not None else None
+    ign = frozenset(ignore) if ignore is not None else frozenset()
+    sev = dict(severities) if severities is not None else None
+    check_fn = functools.partial(engine.run, select=sel, ignore=ign or None, severities=sev)
+    value_ids = frozenset(cid for cid in _checks.ids() if getattr(_checks.get(cid), "SCOPE", "block") == "value")
+    other_ids = frozenset(_checks.ids()) - value_ids
+    passes: tuple = ((executors.claim_subject, functools.partial(engine.run, select=sel, ignore=ign | value_ids,
+                                                                 severities=sev)),)
+    preds: Optional[frozenset] = None
+    if ruleset is not None:
+        attributes: dict = {}
+        for p in ruleset.packs:
+            for a in p.attributes:
+                attributes.setdefault(a.name, a)  # first pack wins, as in the engine
+        preds = frozenset(n for n, a in attributes.items()
+                          if any(getattr(m, "SCOPE", "block") == "value" for _, m, _ in engine.plan(a, select=sel, ignore=ign)))
+    if value_ids and (preds is None or preds):
+        passes += ((executors.ClaimValue(preds), functools.partial(engine.run, select=sel, ignore=ign | other_ids,
+                                                                    severities=sev)),)
+    return executors.Stages(extract_one=extract_one, resolve=_extract.resolve, check=check_fn,
+                            resolve_split=_resolve_split(), check_passes=passes)
+
+
+def _resolve_split() -> Optional[tuple]:
+    """``extract.resolve`` as count / plan / apply, when the resolver exposes those parts, so a
+    Dask cluster sums name counts instead of gathering every claim (see executors.Stages)."""
+    mod = importlib.import_module(f"{__package__}.extract.resolve")
+    if all(callable(getattr(mod, n, None)) for n in ("org_names", "canon_map", "apply_map")):
+        return (mod.org_names, _plan_names, mod.apply_map)
+    return None
+
+
+def _plan_names(counts: Mapping[str, int], ruleset: RuleSet) -> dict:
+    mod = importlib.import_module(f"{__package__}.extract.resolve")
+    return dict(mod.canon_map(dict(counts))) if counts else {}
+
+
+def _run_with(
+    executor: "executors.Executor",
+    raw: list[Source],
+    diagnostics: list[Diagnostic],
+    ruleset: RuleSet,
+    *,
+    cache: Optional[ClaimsCache],
+    stages: "executors.Stages",
+    run_checks: bool,
+) -> "executors.Outcome":
+    """The pipeline through an executor: cache hits stay on the driver, misses go to the workers."""
+    todo: list[Source] = []
+    hits: list[Tuple[Source, list[Claim]]] = []
+    for src in _unique(raw, diagnostics):
+        hit = cache.get(cache_key(src, ruleset)) if cache is not None else None
+        if hit is not None:
+            hits.append(hit)
+        else:
+            todo.append(src)
+    out = executor.run(todo, ruleset, stages, extracted=hits, run_checks=run_checks, keep_extracted=cache is not None)
+    if cache is not None:
+        for s, cs in out.extracted:
+            cache.put(cache_key(s, ruleset), s, list(cs))
+    diags = list(diagnostics) + list(out.diagnostics)
+    for s in out.sources:
+        if s.published is None and s.published_range is None:
+            diags.append(Diagnostic(s.path, "no publication date found and none could be inferred; "
+                                    "relative times stay unresolved - add a 'Published: YYYY-MM-DD' line at the top",
+                                    level="warning"))
+    return attrs.evolve(out, diagnostics=tuple(diags), extracted=())
 
 
 def _unique(items: list[Source], diagnostics: list[Diagnostic]) -> list[Source]:
@@ -161,18 +263,135 @@ def check(
     ignore: Optional[Collection[str]] = None,
     severities: Optional[Mapping[str, str]] = None,
     cache: Optional[ClaimsCache] = None,
+    executor: Optional["executors.Executor"] = None,
+    max_bytes: Optional[int] = None,
 ) -> Report:
     """Load, extract and check: the whole pipeline, returning a deterministic :class:`Report`.
 
     ``inputs`` are paths (files, directories, ``-``), article texts or :class:`Source` objects;
     ``rules`` are pack names or paths (default: every shipped pack) or a loaded :class:`RuleSet`.
+    ``executor`` runs extraction and the block-by-block checks on a process pool or a Dask
+    cluster (:func:`consistency.executors.from_options`); the report is the same byte for byte.
     """
     if isinstance(inputs, (str, os.PathLike, Source)):
         inputs = [inputs]
     ruleset = load_rules(rules)
-    srcs, claims, diagnostics = extract(inputs, ruleset, cache=cache)
+    if _parallel(executor):
+        raw, diagnostics = load_sources(inputs, max_bytes=max_bytes)
+        st = stages(select=select, ignore=ignore, severities=severities, ruleset=ruleset)
+        out = _run_with(executor, raw, diagnostics, ruleset, cache=cache, stages=st, run_checks=True)
+        return Report(sources=out.sources, claims=out.claims, findings=out.findings, diagnostics=out.diagnostics)
+    srcs, claims, diagnostics = extract(inputs, ruleset, cache=cache, max_bytes=max_bytes)
     findings = run_checks(claims, ruleset, select=select, ignore=ignore, severities=severities)
     return Report(sources=srcs, claims=claims, findings=findings, diagnostics=diagnostics)
+
+
+def _new_against_store(
+    srcs: list[Source], directory: "str | os.PathLike[str]", diagnostics: list[Diagnostic]
+) -> list[Source]:
+    """Drop documents the store already holds: the same bytes are noted and skipped; the same id
+    with other bytes is an error (the store never holds two versions of one id)."""
+    from . import store as _store
+
+    if not Path(directory, "store.json").exists():
+        return srcs
+    held = _store.stored_digests(directory, [s.id for s in srcs])
+    fresh: list[Source] = []
+    for s in srcs:
+        d = held.get(s.id)
+        if d is None:
+            fresh.append(s)
+        elif d == s.digest:
+            diagnostics.append(Diagnostic(s.path, f"already in the store {os.fspath(directory)} with the same content; "
+                                          "not extracted again", level="info"))
+        else:
+            diagnostics.append(Diagnostic(s.path, f"source id {s.id!r} is already in the store {os.fspath(directory)} "
+                                          "with different content; it was skipped - rename the file to add it as a "
+                                          "new document", level="error"))
+    return fresh
+
+
+def extract_to_store(
+    inputs: Iterable[Input],
+    directory: "str | os.PathLike[str]",
+    rules: RulesArg = None,
+    *,
+    executor: Optional["executors.Executor"] = None,
+    cache: Optional[ClaimsCache] = None,
+    buckets: Optional[int] = None,
+) -> Tuple[Report, Optional["store.CommitInfo"]]:
+    """``consistency extract PATH... --store DIR``: extract and publish one commit to the store.
+
+    Documents already stored (same id and bytes) are skipped with a note. Returns the report of
+    what was extracted (no findings) and the commit (``None`` when there was nothing new).
+    """
+    from . import store as _store
+
+    ruleset = load_rules(rules)
+    raw, diagnostics = load_sources(inputs)
+    with _store.lock(directory):
+        fresh = _new_against_store(_unique(raw, diagnostics), directory, diagnostics)
+        out = _run_with(executor or executors.InProcessExecutor(), fresh, diagnostics, ruleset, cache=cache,
+                        stages=stages(ruleset=ruleset), run_checks=False)
+        commit = None
+        if out.sources:
+            commit = _store.write(out.claims, out.sources, directory, buckets=buckets, lock_held=True)
+    return Report(sources=out.sources, claims=out.claims, findings=(), diagnostics=out.diagnostics), commit
+
+
+def check_against_store(
+    inputs: Union[Input, Iterable[Input]],
+    directory: "str | os.PathLike[str]",
+    rules: RulesArg = None,
+    *,
+    update: bool = False,
+    select: Optional[Collection[str]] = None,
+    ignore: Optional[Collection[str]] = None,
+    severities: Optional[Mapping[str, str]] = None,
+    executor: Optional["executors.Executor"] = None,
+    buckets: Optional[int] = None,
+) -> Tuple[Report, Optional["store.CommitInfo"]]:
+    """``consistency check NEW_PATH... --store DIR [--update]``: check new documents against the
+    stored record, reading only what their claims touch (their subjects' claims, and for
+    value-scoped checks the claims sharing a value).
+
+    The report holds the new documents, their claims, and the findings that involve at least one
+    new claim; each finding with a stored claim also brings that claim and its (stored) source.
+    With ``update`` the new documents are published to the store in the same locked step.
+    """
+    from . import store as _store
+
+    if isinstance(inputs, (str, os.PathLike, Source)):
+        inputs = [inputs]
+    ruleset = load_rules(rules)
+    if not update:
+        _store.info(directory)  # a clear error when there is no store to check against
+    raw, diagnostics = load_sources(inputs)
+    ex = executor or executors.InProcessExecutor()
+    lock = _store.lock(directory) if update else contextlib.nullcontext()
+    with lock:
+        fresh = _new_against_store(_unique(raw, diagnostics), directory, diagnostics)
+        st = stages(select=select, ignore=ignore, severities=severities, ruleset=ruleset)
+        out = _run_with(ex, fresh, diagnostics, ruleset, cache=None, stages=st, run_checks=False)
+        new_claims = list(out.claims)
+        stored_claims: list[Claim] = []
+        stored_sources: dict[str, Source] = {}
+        if new_claims and Path(directory, "store.json").exists():
+            value_keys = [k for k, _ in st.passes() if isinstance(k, executors.ClaimValue)]
+            stored_claims, stored_sources = _store.read_related(directory, new_claims,
+                                                                value_keys[0] if value_keys else None)
+        findings = ex.check_claims(new_claims + stored_claims, ruleset, st)
+        new_ids = {c.id for c in new_claims}
+        kept = [f for f in findings if any(cid in new_ids for cid in f.claims)]
+        cited = {cid for f in kept for cid in f.claims}
+        old = [c for c in stored_claims if c.id in cited and c.id not in new_ids]
+        old_sources = [stored_sources[i] for i in sorted({c.source for c in old}) if i in stored_sources]
+        commit = None
+        if update and out.sources:
+            commit = _store.write(new_claims, out.sources, directory, buckets=buckets, lock_held=True)
+    report = Report(sources=list(out.sources) + old_sources, claims=new_claims + old, findings=kept,
+                    diagnostics=out.diagnostics)
+    return report, commit
 
 
 ProgressFn = Callable[[str], None]

@@ -17,6 +17,7 @@ from . import __version__, api
 from .model import Claim, Finding, Report, Source
 from .errors import UsageError
 from .rulepack import RulePackError, RuleSet
+from .sources import DEFAULT_MAX_BYTES as _DEFAULT_MAX_BYTES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -31,8 +32,15 @@ def _date_label(s: Source) -> str:
     return "undated"
 
 
+def _clean(value: object) -> str:
+    """Document text made safe for a terminal: control and bidi characters shown as escapes."""
+    from .formats import neutralise
+
+    return neutralise(str(value))
+
+
 def _short(text: str, n: int = 90) -> str:
-    text = " ".join(text.split())
+    text = _clean(" ".join(text.split()))
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -48,14 +56,15 @@ def _time_label(c: Claim) -> str:
 
 
 def sources_table(report: Report) -> str:
-    rows = [(s.id, _short(s.title, 60), _date_label(s)) for s in report.sources]
+    rows = [(_clean(s.id), _short(s.title, 60), _date_label(s)) for s in report.sources]
     return tabulate(rows, headers=["source", "title", "published"], tablefmt="simple")
 
 
 def claims_table(claims: Sequence[Claim]) -> str:
     rows = [
-        (c.source, c.subject, c.predicate, f"{c.value}{' ' + c.unit if c.unit and c.unit != 'count' else ''}",
-         _time_label(c), c.modality, c.speaker or "", _short(c.quote, 70))
+        (_clean(c.source), _clean(c.subject), c.predicate,
+         _clean(f"{c.value}{' ' + c.unit if c.unit and c.unit != 'count' else ''}"),
+         _clean(_time_label(c)), c.modality, _clean(c.speaker or ""), _short(c.quote, 70))
         for c in claims
     ]
     return tabulate(rows, headers=["source", "subject", "predicate", "value", "when", "modality", "speaker", "quote"],
@@ -78,7 +87,7 @@ def findings_text(findings: Sequence[Finding]) -> str:
             continue
         out.append(f"{title} ({len(group)})")
         for f in group:
-            out.append(f"  [{f.severity}] {f.rule}: {f.subject} / {f.predicate}: {f.message}")
+            out.append(f"  [{f.severity}] {f.rule}: {_clean(f.subject)} / {f.predicate}: {_clean(f.message)}")
         out.append("")
     return "\n".join(out).rstrip() + ("\n" if out else "")
 
@@ -91,7 +100,7 @@ def report_text(report: Report) -> str:
     if report.findings:
         parts.append(findings_text(report.findings))
     for d in report.diagnostics:
-        parts.append(f"{d}")
+        parts.append(_clean(d))
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -110,9 +119,9 @@ def timeline_text(report: Report, subject: Optional[str] = None) -> str:
         claims = [c for c in report.claims if c.subject == subj]
         claims.sort(key=lambda c: (c.when or (None, None))[0] is None and (1,) or (0, c.when[0], c.when[1]),)  # type: ignore[index]
         for c in claims:
-            rows.append((_time_label(c) or "(undated)", c.predicate, c.value, c.modality, c.source,
-                         ", ".join(touching.get(c.id, []))))
-        out.append(f"== {subj}")
+            rows.append((_clean(_time_label(c)) or "(undated)", c.predicate, _clean(c.value), c.modality,
+                         _clean(c.source), ", ".join(touching.get(c.id, []))))
+        out.append(f"== {_clean(subj)}")
         out.append(tabulate(rows, headers=["when", "predicate", "value", "modality", "source", "findings"],
                             tablefmt="simple"))
         out.append("")
@@ -138,7 +147,7 @@ def _render(report: Report, fmt: str, kind: str) -> str:
             parts = []
             for s in report.sources:
                 cs = [c for c in report.claims if c.source == s.id]
-                parts.append(f"== {s.id}  {_short(s.title, 60)}  ({_date_label(s)}): {len(cs)} claims")
+                parts.append(f"== {_clean(s.id)}  {_short(s.title, 60)}  ({_date_label(s)}): {len(cs)} claims")
                 parts.append(claims_table(cs) if cs else "(no claims)")
                 parts.append("")
             return "\n".join(parts)
@@ -158,6 +167,8 @@ def _add_common(p: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
     p.add_argument("--rules", action="append", metavar="PACK", help="rule pack name or path (repeatable; default: all shipped packs)")
     p.add_argument("--format", default="text", choices=list(formats), help="output format (default: text)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--max-bytes", type=int, default=None, metavar="N",
+                   help="skip (with a diagnostic) any document larger than N bytes (default: %d)" % _DEFAULT_MAX_BYTES)
 
 
 def _available_formats() -> list[str]:
@@ -172,20 +183,20 @@ def _available_formats() -> list[str]:
 
 
 def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report = api.check(args.paths, args.rules)
+    report = api.check(args.paths, args.rules, max_bytes=args.max_bytes)
     _emit(_render(report, args.format, "report"), args.output, out)
     return _input_status(report, err)
 
 
 def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    srcs, claims, diags = api.extract(args.paths, args.rules)
+    srcs, claims, diags = api.extract(args.paths, args.rules, max_bytes=args.max_bytes)
     report = Report(sources=srcs, claims=claims, findings=(), diagnostics=diags)
     _emit(_render(report, args.format, "claims"), args.output, out)
     return _input_status(report, err)
 
 
 def _cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report = api.check(args.paths, args.rules)
+    report = api.check(args.paths, args.rules, max_bytes=args.max_bytes)
     text = report.to_json() if args.format == "json" else timeline_text(report, args.subject)
     _emit(text, args.output, out)
     return _input_status(report, err)
@@ -208,7 +219,7 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _input_status(report: Report, err: TextIO) -> int:
     bad = [d for d in report.diagnostics if d.level == "error"]
     for d in report.diagnostics:
-        err.write(f"consistency: {d}\n")
+        err.write(f"consistency: {_clean(d)}\n")
     if bad:
         err.write(f"consistency: {len(bad)} input(s) skipped; the other {len(report.sources)} were processed\n")
         return EXIT_ERROR

@@ -131,6 +131,10 @@ class Attribute:
     #: what claims about it are about: organisation, entity, measure or person
     subject: str = "organisation"
     priority: int = 0
+    #: drop claims of this attribute that have no stated or carried time (mentions of an event)
+    needs_time: bool = False
+    #: synonyms too vague alone ("creation of"): a claim from one needs a stated time or a plan cue
+    weak: Tuple[str, ...] = ()
 
     def synonyms_of(self, value: str) -> Tuple[str, ...]:
         for v, phrases in self.synonyms:
@@ -244,7 +248,9 @@ class RuleSet:
 
 #: Placeholders a pack's regular expressions may use (expanded before compiling).
 MACROS = {
-    "{Name}": r"[A-Z][\w'’.-]*(?:[ -](?:[A-Z][\w'’.-]*|of|upon|on|in|and)){0,4}",
+    # words are separated by a space only: a hyphen belongs to the word ("Stoke-on-Trent"), so a long
+    # hyphenated token has one reading rather than one per way of splitting it (polynomial backtracking)
+    "{Name}": r"[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|of|upon|on|in|and)){0,4}",
     "{place}": r"(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})",
     "{apos}": r"['’]",
 }
@@ -259,7 +265,9 @@ _PACK_KEYS = {
     "requires": (list, False),
 }
 _ORG_KEYS = {
-    "suffixes": (list, False),
+    "suffixes": ((list, dict), False),
+    "prefixes": ((list, dict), False),
+    "place_kind": (str, False),
     "anaphora": (list, False),
     "place_patterns": (list, False),
     "agent_kinds": (list, False),
@@ -298,11 +306,13 @@ _ATTR_KEYS = {
     "requires_trigger": (bool, False),
     "subject": (str, False),
     "priority": (int, False),
+    "needs_time": (bool, False),
+    "weak": (list, False),
 }
 _TOP_KEYS = {"pack", "lexicon", "organisations", "entity", "attribute"}
 _SUBJECTS = ("organisation", "entity", "person", "measure")
 _TYPE_NAMES = {str: "a string", list: "a list", dict: "a table", bool: "true or false", int: "an integer",
-               (int, float): "a number"}
+               (int, float): "a number", (list, dict): "a list, or a table of kind = list"}
 
 
 def _tname(v: object) -> str:
@@ -399,7 +409,6 @@ def _strings(ctx: _Ctx, value: object, key: str) -> Tuple[str, ...]:
 def _unsafe_regex(tree: object) -> Optional[str]:
     """Why a parsed pattern risks catastrophic backtracking (nested or ambiguous repeats), or None."""
     from re import _constants as C  # type: ignore[attr-defined]
-    from re import _parser as P  # type: ignore[attr-defined]
 
     REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
 
@@ -434,6 +443,23 @@ def _unsafe_regex(tree: object) -> Optional[str]:
                 return True
         return False
 
+    def ambiguous_branch(seq: object) -> bool:
+        for op, av in seq:  # type: ignore[attr-defined]
+            if op is C.BRANCH:
+                seen: set = set()
+                for alt in av[1]:
+                    if len(alt) == 0:
+                        return True
+                    f = first(alt)
+                    if f is None or f & seen:
+                        return True
+                    seen |= f
+                if any(ambiguous_branch(alt) for alt in av[1]):
+                    return True
+            elif op is C.SUBPATTERN and ambiguous_branch(av[-1]):
+                return True
+        return False
+
     def walk(seq: object, in_repeat: bool) -> Optional[str]:
         for op, av in seq:  # type: ignore[attr-defined]
             if op in REPEATS:
@@ -441,6 +467,10 @@ def _unsafe_regex(tree: object) -> Optional[str]:
                 unbounded = hi is C.MAXREPEAT or hi > 10
                 if unbounded and has_repeat(body):
                     return "a repeated group contains another repeat (like (a+)+ or (.*)*)"
+                if unbounded and hasattr(body, "getwidth") and body.getwidth()[0] == 0:
+                    return "a repeated group can match nothing (like (a?)*)"
+                if unbounded and ambiguous_branch(body):
+                    return "a repeated group has alternatives that can match the same text (like (a|a)* or (a|ab)+)"
                 if unbounded:
                     for op2, av2 in body:
                         if op2 is C.SUBPATTERN:
@@ -469,7 +499,110 @@ def _unsafe_regex(tree: object) -> Optional[str]:
                         return r
         return None
 
-    return walk(tree, False)
+    return walk(tree, False) or _polynomial_regex(tree)
+
+
+#: Characters a single-character item is probed with to see whether two items overlap.
+_PROBE = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ \t\n.,;:!?'\"-\u2019\u201c\u00e9%£$/()&#@+*="
+          "\u00a0")
+
+
+def _polynomial_regex(tree: object) -> Optional[str]:
+    """Why a parsed pattern backtracks polynomially (two overlapping repeats in a row, like
+    ``\\w*\\w*``, or a repeat whose body starts with another repeat, like ``(.*a){10}``), or None.
+
+    Both shapes pass the nested-repeat test above yet take seconds to hours on a few hundred
+    characters of unlucky text, and the extractor runs patterns over whole documents.
+    """
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
+    cats = {
+        C.CATEGORY_DIGIT: str.isdigit, C.CATEGORY_NOT_DIGIT: lambda c: not c.isdigit(),
+        C.CATEGORY_SPACE: str.isspace, C.CATEGORY_NOT_SPACE: lambda c: not c.isspace(),
+        C.CATEGORY_WORD: lambda c: c.isalnum() or c == "_", C.CATEGORY_NOT_WORD: lambda c: not (c.isalnum() or c == "_"),
+    }
+
+    def chars(item: object) -> Optional[set]:
+        """The probe characters one single-character item matches; None if it is not one."""
+        op, av = item  # type: ignore[misc]
+        if op is C.ANY:
+            return set(_PROBE) - {"\n"}
+        if op is C.LITERAL:
+            return {c for c in _PROBE if c.lower() == chr(av).lower()}
+        if op is C.NOT_LITERAL:
+            return {c for c in _PROBE if c.lower() != chr(av).lower()}
+        if op is C.IN:
+            neg = bool(av) and av[0][0] is C.NEGATE
+            out = set()
+            for c in _PROBE:
+                hit = False
+                for iop, iav in av:
+                    if iop is C.LITERAL and c.lower() == chr(iav).lower():
+                        hit = True
+                    elif iop is C.RANGE and (iav[0] <= ord(c) <= iav[1] or iav[0] <= ord(c.swapcase()) <= iav[1]):
+                        hit = True
+                    elif iop is C.CATEGORY and iav in cats and cats[iav](c):
+                        hit = True
+                if hit != neg:
+                    out.add(c)
+            return out
+        return None
+
+    def long_repeat(item: object) -> Optional[set]:
+        op, av = item  # type: ignore[misc]
+        if op in REPEATS and (av[1] is C.MAXREPEAT or av[1] > 10) and len(av[2]) == 1:
+            return chars(av[2][0])
+        return None
+
+    def group_start(item: object) -> Optional[set]:
+        """What a repeated group (``(?:[ -]\\w+){0,4}``) can start with, if a single character."""
+        op, av = item  # type: ignore[misc]
+        if op not in REPEATS or not (av[1] is C.MAXREPEAT or av[1] > 1):
+            return None
+        body = list(av[2])
+        while len(body) == 1 and body[0][0] is C.SUBPATTERN:
+            body = list(body[0][1][-1])
+        return chars(body[0]) if body else None
+
+    def leads_with_repeat(seq: object) -> bool:
+        for op, av in seq:  # type: ignore[attr-defined]
+            if op is C.AT:
+                continue
+            if op in REPEATS:
+                return av[1] is C.MAXREPEAT or av[1] > 1
+            if op is C.SUBPATTERN:
+                return leads_with_repeat(av[-1])
+            if op is C.BRANCH:
+                return any(leads_with_repeat(alt) for alt in av[1])
+            return False
+        return False
+
+    def walk(seq: object) -> Optional[str]:
+        items = list(seq)  # type: ignore[call-overload]
+        for i, (op, av) in enumerate(items):
+            if i and (a := long_repeat(items[i - 1])) is not None:
+                b = long_repeat((op, av))
+                if b is not None and a & b:
+                    return "two repeats in a row can match the same characters (like \\w*\\w* or .*.*)"
+                g = group_start((op, av))
+                if g is not None and a & g:
+                    return "a repeat is followed by a repeated group that can start with the same characters (like \\w*(?:-\\w+){0,4})"
+            if op in REPEATS:
+                if (av[1] is C.MAXREPEAT or av[1] > 1) and leads_with_repeat(av[2]):
+                    return "a repeated group starts with another repeat (like (.*a){10} or (a{1,9}){1,9})"
+                r = walk(av[2])
+            elif op is C.SUBPATTERN:
+                r = walk(av[-1])
+            elif op is C.BRANCH:
+                r = next((x for x in (walk(alt) for alt in av[1]) if x), None)
+            else:
+                r = None
+            if r:
+                return r
+        return None
+
+    return walk(tree)
 
 
 def compile_pattern(ctx: _Ctx, source: str, key: str, pid: str, flags: int = re.IGNORECASE) -> Pattern:
@@ -510,6 +643,23 @@ def _known_checks(explicit: Optional[Iterable[str]]) -> Optional[frozenset]:
         if reg:
             return frozenset(reg)
     except Exception:  # noqa: BLE001 - no registry yet: only the id format is checked
+        return None
+    return None
+
+
+def _option_problem(check: str, attr_type: str, table: Mapping[str, object]) -> Optional[str]:
+    """What is wrong with options for ``check`` per the engine's registry (lazy import), or None."""
+    try:
+        import importlib
+
+        mod = importlib.import_module("consistency.checks")
+        options_for = getattr(mod, "options_for", None)
+        if options_for is None or check not in getattr(mod, "REGISTRY", {}):
+            return None
+        options_for(check, attr_type, dict(table))
+    except KeyError as exc:
+        return str(exc.args[0]) if exc.args else "an unknown option"
+    except Exception:  # noqa: BLE001 - no registry: options are passed through unchecked
         return None
     return None
 
@@ -598,6 +748,11 @@ def _parse_attribute(ctx: _Ctx, pack: str, name: str, t: Mapping[str, object], c
                             f"add {c!r} to checks, or remove these options")
         for k, v in table.items():
             options.append((c, k, tuple(v) if isinstance(v, list) else v))
+        for k in table:
+            problem = _option_problem(c, str(typ), {k: table[k]})
+            if problem:
+                raise ctx.error(f"{where}.options.{c}.{k}", "an option the check knows", problem,
+                                f"see `consistency rules show {c}` for its options")
     sev = []
     for c, s in t.get("severities", {}).items():  # type: ignore[union-attr]
         if s not in ("error", "warning", "info"):
@@ -645,7 +800,19 @@ def _parse_attribute(ctx: _Ctx, pack: str, name: str, t: Mapping[str, object], c
         requires_trigger=bool(t.get("requires_trigger", True)),
         subject=str(subject),
         priority=int(t.get("priority", 0)),  # type: ignore[arg-type]
+        needs_time=bool(t.get("needs_time", False)),
+        weak=_weak_of(ctx, t, where),
     )
+
+
+def _weak_of(ctx: "_Ctx", t: Mapping[str, object], where: str) -> Tuple[str, ...]:
+    weak = _strings(ctx, t.get("weak", []), f"{where}.weak")
+    known = {p.lower() for ps in dict(t.get("synonyms", {})).values() for p in ps}  # type: ignore[arg-type]
+    for w in weak:
+        if w.lower() not in known:
+            raise ctx.error(f"{where}.weak", "phrases listed among the synonyms", repr(w),
+                            "add it to a value's synonyms or remove it from weak")
+    return weak
 
 
 def parse_pack(text: str, path: str = "<string>", *, known_checks: Optional[Iterable[str]] = None,
@@ -687,9 +854,22 @@ def parse_pack(text: str, path: str = "<string>", *, known_checks: Optional[Iter
     if not isinstance(orgs, dict):
         raise ctx.error("organisations", "an [organisations] table", _tname(orgs), "write [organisations]")
     _check_keys(ctx, orgs, _ORG_KEYS, "organisations")
-    for k in ("suffixes", "anaphora", "agent_kinds"):
+    for part, kindlex in (("suffixes", "kind"), ("prefixes", "pkind")):
+        suf = orgs.get(part, [])
+        if isinstance(suf, dict):
+            allsuf: list[str] = []
+            for kind, words in suf.items():
+                ws = _strings(ctx, words, f"organisations.{part}.{kind}")
+                lex.append((f"organisation.{kindlex}.{kind}", ws))
+                allsuf.extend(w for w in ws if w not in allsuf)
+            lex.append((f"organisation.{part}", tuple(allsuf)))
+        elif suf:
+            lex.append((f"organisation.{part}", _strings(ctx, suf, f"organisations.{part}")))
+    for k in ("anaphora", "agent_kinds"):
         if k in orgs:
             lex.append((f"organisation.{k}", _strings(ctx, orgs[k], f"organisations.{k}")))
+    if "place_kind" in orgs:
+        lex.append(("organisation.place_kind", (str(orgs["place_kind"]),)))
     place_patterns = []
     for i, p in enumerate(_strings(ctx, orgs.get("place_patterns", []), "organisations.place_patterns")):
         if "{place}" not in p:
@@ -823,6 +1003,16 @@ def load(names_or_paths: Optional[Sequence[Union[str, Path]]] = None, *,
                 raise RulePackError(p.path, f"attribute {a.name!r} is also declared by the pack {seen[a.name]!r}; "
                                     "rename one of them", key=f"attribute.{a.name}")
             seen[a.name] = p.name
+    names = set(seen)
+    for p in packs:
+        for i, e in enumerate(p.entities):
+            for a in e.attributes:
+                if a not in names:
+                    near = difflib.get_close_matches(a, sorted(names), n=1)
+                    text = Path(p.path).read_text(encoding="utf-8") if Path(p.path).is_file() else ""
+                    raise _Ctx(p.path, text).error(
+                        f"entity[{i}].attributes", f"attributes declared by the loaded packs ({', '.join(sorted(names))})",
+                        repr(a), f"use {near[0]!r}" if near else "declare the attribute or add the pack that does to requires")
     h = hashlib.sha256()
     for p in sorted(packs, key=lambda p: p.name):
         h.update(p.name.encode())

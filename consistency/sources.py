@@ -113,6 +113,11 @@ _NON_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 _BINARY_SHARE = 0.05
 
 
+
+#: Largest document read by default (real articles are well under 100 KB); raise it with
+#: ``max_bytes=`` / ``--max-bytes`` / ``max-bytes`` in the configuration.
+DEFAULT_MAX_BYTES = 5_000_000
+
 def _utf16_without_bom(raw: bytes) -> Optional[str]:
     """'utf-16-le'/'utf-16-be' when NUL bytes sit on one parity only, as in BOM-less UTF-16 text."""
     sample = raw[:8192]
@@ -846,7 +851,7 @@ def _read_file(path: str, max_bytes: int, id: Optional[str] = None) -> Tuple[Sou
 
 def read_source(path: PathLike) -> Source:
     """Read one article file; raises :class:`SourceError` (file, problem, fix) if it cannot be read."""
-    return _read_file(os.fspath(path), 20_000_000)[0]
+    return _read_file(os.fspath(path), DEFAULT_MAX_BYTES)[0]
 
 
 def _walk(root: str, diags: Optional[List[Diagnostic]] = None) -> Iterator[str]:
@@ -939,7 +944,7 @@ def load_sources(
     inputs: Sequence[PathLike],
     *,
     stdin: Optional[IO[bytes]] = None,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Tuple[List[Source], List[Diagnostic]]:
     """Read files, folders (recursive ``.txt``/``.md``) and ``-`` (stdin, id ``stdin``).
 

@@ -1,0 +1,667 @@
+"""Where the pipeline's two parallel stages run: in process, on a local process pool, or on Dask.
+
+The seam rests on two facts of the design (docs/architecture.md): extraction is a pure function of
+(document, rule packs), and the engine compares claims only within a block (subject, predicate).
+So every back end runs the same three stages, and gives the same report byte for byte:
+
+1. **map** ``extract_one(source, ruleset)`` over the documents (a failure becomes a
+   :class:`~consistency.model.Diagnostic` naming the document; the others stand);
+2. **resolve** subjects across documents: where the claims are on the driver anyway (in process,
+   process pool) exactly ``resolve(claims)``; on Dask, with :attr:`Stages.resolve_split`, the
+   name counts are summed by a ``foldby`` reduction, the driver plans the mapping over the
+   distinct names and broadcasts it, and each partition applies it;
+3. **shuffle** the claims by a stable hash bucket of their block key and run the engine on each
+   bucket; the buckets' findings are concatenated and sorted by :func:`model.finding_order`.
+
+Dask is optional (``pip install "consistency[dask]"``); nothing here imports it until a Dask
+executor is built. See docs/scaling.md for the measures and the choices.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+
+import attrs
+
+from .model import Claim, Diagnostic, Finding, Source, finding_order, sorted_claims, stable_hash
+
+__all__ = [
+    "DASK_INSTALL_HINT",
+    "ExecutorError",
+    "Stages",
+    "Outcome",
+    "Executor",
+    "InProcessExecutor",
+    "ProcessPoolExecutorBackend",
+    "DaskExecutor",
+    "from_options",
+    "block_bucket",
+    "available_cores",
+    "claim_block",
+    "claim_subject",
+    "ClaimValue",
+    "merge_findings",
+]
+
+DASK_INSTALL_HINT = 'install the Dask extra: pip install "consistency[dask]"  (dask[distributed] and pyarrow)'
+
+#: One document's result: its (dated) source and raw claims, or a diagnostic naming it.
+DocResult = Union[Tuple[Source, List[Claim]], Diagnostic]
+
+
+class ExecutorError(Exception):
+    """An executor could not be built or reached: says what, and what to do (a user error)."""
+
+
+# --------------------------------------------------------------------------------------------
+# the stages: plain picklable callables, passed in by the caller (api.py) so this module never
+# imports the rooms above it
+
+
+@attrs.frozen(slots=True)
+class Stages:
+    """The pipeline's functions. Each must pickle by reference (module-level functions or
+    ``functools.partial`` of them) because it crosses process boundaries."""
+
+    extract_one: Callable[[Source, Any], Tuple[Source, List[Claim]]]
+    resolve: Callable[[List[Claim], Any], List[Claim]]
+    check: Callable[[List[Claim], Any], List[Finding]]
+    #: ``resolve`` split in three, so a cluster resolves without gathering the claims:
+    #: ``count(claims) -> {name: n}`` (summed across partitions: a reduction),
+    #: ``plan(counts, ruleset) -> mapping`` (on the driver, over the distinct names) and
+    #: ``apply(claims, mapping) -> claims`` (per partition). Must satisfy
+    #: ``resolve(cs) == apply(cs, plan(count(cs)))``. ``None``: the cluster gathers the claims
+    #: to the driver for ``resolve`` (exact, but not a scale-out).
+    resolve_split: Optional[Tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]] = None
+    #: the engine as shuffles: each ``(key, check)`` pass partitions the claims by ``key(claim)``
+    #: (``None``: this pass does not need the claim) and runs ``check`` on each partition; the
+    #: passes' findings are merged by id. Must give what ``check(all claims)`` gives. ``None``:
+    #: one pass keyed by :attr:`Claim.block` with ``check``.
+    check_passes: Optional[Tuple[Tuple[Callable[[Claim], Any], Callable[..., Any]], ...]] = None
+
+    def passes(self) -> Tuple[Tuple[Callable[[Claim], Any], Callable[..., Any]], ...]:
+        return self.check_passes if self.check_passes is not None else ((claim_block, self.check),)
+
+
+def claim_block(c: Claim) -> Tuple[str, str]:
+    """The default shuffle key: the engine's block (subject, predicate)."""
+    return c.block
+
+
+def claim_subject(c: Claim) -> str:
+    """Shuffle key for checks that see every claim of a subject (a block is inside one subject)."""
+    return c.subject
+
+
+@attrs.frozen(slots=True)
+class ClaimValue:
+    """Shuffle key for value-scoped checks: (predicate, value) for the listed predicates only."""
+
+    predicates: Optional[frozenset] = None
+
+    def __call__(self, c: Claim) -> Optional[Tuple[str, str]]:
+        if self.predicates is not None and c.predicate not in self.predicates:
+            return None
+        return (c.predicate, str(c.value))
+
+
+def _as_stages(check: Union["Stages", Callable[..., Any]]) -> "Stages":
+    if isinstance(check, Stages):
+        return check
+    return Stages(extract_one=_no_stage, resolve=_no_stage, check=check)
+
+
+def _no_stage(*args: Any) -> Any:  # pragma: no cover - never called
+    raise ExecutorError("this stage was not given")
+
+
+def merge_findings(groups: Iterable[Iterable[Finding]]) -> List[Finding]:
+    """Findings of several partitions or passes as one list: one finding per id (the engine's
+    preference when two passes produce one id), sorted by :func:`finding_order`."""
+    found: dict = {}
+    for fs in groups:
+        for f in fs:
+            old = found.get(f.id)
+            if old is None or (finding_order(f), f.message, f.detail) < (finding_order(old), old.message, old.detail):
+                found[f.id] = f
+    return sorted(found.values(), key=finding_order)
+
+
+@attrs.frozen(slots=True)
+class Outcome:
+    """What a pipeline run produced, already in the report's canonical order."""
+
+    sources: Tuple[Source, ...]
+    claims: Tuple[Claim, ...]
+    findings: Tuple[Finding, ...]
+    diagnostics: Tuple[Diagnostic, ...]
+    #: per newly extracted document, its (source, unresolved claims): only when asked (caches)
+    extracted: Tuple[Tuple[Source, Tuple[Claim, ...]], ...] = ()
+
+
+def block_bucket(block: Any, buckets: int) -> int:
+    """A stable bucket of a shuffle key (a block, a subject...): the same on every machine, run
+    and Python hash seed."""
+    if isinstance(block, tuple):
+        return int(stable_hash(*block, length=8), 16) % buckets
+    return int(stable_hash(block, length=8), 16) % buckets
+
+
+def available_cores() -> int:
+    """Cores this process may use (the affinity mask, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _failed(source: Source, exc: BaseException) -> Diagnostic:
+    return Diagnostic(
+        source.path or source.id,
+        f"extraction failed ({type(exc).__name__}: {exc}); the document was skipped and the others "
+        "stand - please report this as a bug",
+    )
+
+
+def _extract_safe(source: Source, ruleset: Any, extract_one: Callable[..., Any]) -> DocResult:
+    """Run the per-document map; an exception becomes a diagnostic naming the document."""
+    try:
+        s, cs = extract_one(source, ruleset)
+        return s, list(cs)
+    except Exception as exc:  # one bad document never hides the others
+        return _failed(source, exc)
+
+
+def _extract_chunk(sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:
+    ruleset = _unpack_ruleset(ruleset)
+    return [_extract_safe(s, ruleset, extract_one) for s in sources]
+
+
+def _check_bucket(claims: Sequence[Claim], ruleset: Any, check: Callable[..., Any]) -> List[Finding]:
+    return list(check(list(claims), _unpack_ruleset(ruleset)))
+
+
+# The rule set crosses to pool workers as pickled bytes once per chunk and is unpickled once per
+# worker process (cached by digest); compiled patterns stay cached in the worker's modules.
+_RULESETS: dict = {}
+
+
+def _pack_ruleset(ruleset: Any) -> Tuple[str, bytes]:
+    data = pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
+    return ("rs:" + stable_hash(getattr(ruleset, "digest", ""), len(data), data[:64], data[-64:]), data)
+
+
+def _unpack_ruleset(ruleset: Any) -> Any:
+    if isinstance(ruleset, tuple) and len(ruleset) == 2 and isinstance(ruleset[0], str) and ruleset[0].startswith("rs:"):
+        key, data = ruleset
+        hit = _RULESETS.get(key)
+        if hit is None:
+            hit = _RULESETS[key] = pickle.loads(data)
+        return hit
+    return ruleset
+
+
+def _collect(results: Sequence[DocResult], *, keep_extracted: bool) -> Tuple[list, list, list, list]:
+    sources: list[Source] = []
+    claims: list[Claim] = []
+    diagnostics: list[Diagnostic] = []
+    extracted: list = []
+    for r in results:
+        if isinstance(r, Diagnostic):
+            diagnostics.append(r)
+            continue
+        s, cs = r
+        sources.append(s)
+        claims.extend(cs)
+        if keep_extracted:
+            extracted.append((s, tuple(cs)))
+    return sources, claims, diagnostics, extracted
+
+
+def _finish(sources: list, claims: list, findings: list, diagnostics: list, extracted: list) -> Outcome:
+    return Outcome(
+        sources=tuple(sorted(sources, key=lambda s: s.id)),
+        claims=tuple(sorted_claims(claims)),
+        findings=tuple(sorted(findings, key=finding_order)),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.line or 0, d.message))),
+        extracted=tuple(extracted),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+
+
+class Executor:
+    """One back end. ``run`` is the whole pipeline; ``map_documents`` and ``check_claims`` are
+    its two parallel stages, for callers (a cache, the store) that hold some claims already."""
+
+    name = "abstract"
+    workers = 1
+
+    def map_documents(self, sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:
+        """Extract every document; results in input order."""
+        raise NotImplementedError
+
+    def check_claims(self, claims: Sequence[Claim], ruleset: Any, check: Union[Stages, Callable[..., Any]]) -> List[Finding]:
+        """Run the engine over ``claims`` (its passes shuffled by their keys where the back end is
+        parallel); findings in :func:`finding_order`. ``check``: the :class:`Stages`, or a bare
+        engine function compared block by block."""
+        raise NotImplementedError
+
+    def run(
+        self,
+        sources: Sequence[Source],
+        ruleset: Any,
+        stages: Stages,
+        *,
+        extracted: Sequence[Tuple[Source, Sequence[Claim]]] = (),
+        run_checks: bool = True,
+        keep_extracted: bool = False,
+    ) -> Outcome:
+        """Extract ``sources`` (plus claims already ``extracted``, e.g. cache hits), resolve
+        subjects across all of them, and (``run_checks``) run the engine block by block."""
+        results = self.map_documents(sources, ruleset, stages.extract_one)
+        srcs, claims, diags, fresh = _collect(results, keep_extracted=keep_extracted)
+        for s, cs in extracted:
+            srcs.append(s)
+            claims.extend(cs)
+        claims = self.resolve(claims, ruleset, stages.resolve)
+        findings = self.check_claims(claims, ruleset, stages) if run_checks else []
+        return _finish(srcs, claims, findings, diags, fresh)
+
+    def resolve(self, claims: List[Claim], ruleset: Any, resolve: Callable[..., Any]) -> List[Claim]:
+        """Canonical subjects across documents: the claims are on the driver here, so exactly
+        ``resolve(claims)`` as the in-process pipeline does."""
+        return list(resolve(claims, ruleset))
+
+    def close(self) -> None:
+        """Release workers (a no-op for back ends that hold none)."""
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} workers={self.workers}>"
+
+
+class InProcessExecutor(Executor):
+    """Everything in the calling process: the default, and what the tests use."""
+
+    name = "in-process"
+    workers = 1
+
+    def map_documents(self, sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:
+        return [_extract_safe(s, ruleset, extract_one) for s in sources]
+
+    def check_claims(self, claims: Sequence[Claim], ruleset: Any, check: Union[Stages, Callable[..., Any]]) -> List[Finding]:
+        return sorted(_as_stages(check).check(list(claims), ruleset), key=finding_order)
+
+
+def _chunks(items: Sequence[Any], n: int) -> List[Sequence[Any]]:
+    return [items[i : i + n] for i in range(0, len(items), n)]
+
+
+def _pool_context() -> Any:
+    """``forkserver`` where there is one: safe beside threads (a Dask client), and the server
+    imports the package once so each worker starts warm; ``spawn`` elsewhere."""
+    import multiprocessing as mp
+
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["consistency.model", "consistency.executors"])
+        return ctx
+    return mp.get_context("spawn")  # pragma: no cover - non-POSIX
+
+
+class ProcessPoolExecutorBackend(Executor):
+    """A pool of worker processes on this machine (``--jobs N``).
+
+    Documents go out in chunks (a few per worker, to keep the pickling overhead small and the
+    load balanced); the engine runs on hash buckets of block keys once there are enough claims
+    to pay for shipping them. A worker that dies costs one retry of the unfinished chunks on a
+    fresh pool; a second death names the documents it took with it.
+    """
+
+    name = "process-pool"
+    #: below this many claims the engine runs in the driver: shipping them costs more than it saves
+    min_parallel_claims = 20000
+
+    def __init__(self, jobs: Optional[int] = None) -> None:
+        if jobs is not None and jobs < 1:
+            raise ExecutorError(f"--jobs must be at least 1, got {jobs}")
+        self.workers = jobs or available_cores()
+        self._pool: Optional[ProcessPoolExecutor] = None
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
+        return self._pool
+
+    def _discard_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _chunk_size(self, n: int) -> int:
+        return max(1, min(64, -(-n // (self.workers * 8))))
+
+    def map_documents(self, sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:
+        sources = list(sources)
+        if not sources:
+            return []
+        packed = _pack_ruleset(ruleset)
+        chunks = _chunks(sources, self._chunk_size(len(sources)))
+        results: List[Optional[List[DocResult]]] = [None] * len(chunks)
+        for attempt in (1, 2):
+            todo = [i for i, r in enumerate(results) if r is None]
+            if not todo:
+                break
+            pool = self._get_pool()
+            futures = {i: pool.submit(_extract_chunk, chunks[i], packed, extract_one) for i in todo}
+            broken = False
+            for i, fut in futures.items():
+                try:
+                    results[i] = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+            if broken:
+                self._discard_pool()
+        out: List[DocResult] = []
+        for i, chunk in enumerate(chunks):
+            r = results[i]
+            if r is None:  # the pool broke twice on this chunk: name its documents
+                out.extend(Diagnostic(s.path or s.id, "a worker process died twice while extracting this "
+                                      "document (or one beside it); it was skipped - try --jobs 1 to find "
+                                      "which document crashes the extractor") for s in chunk)
+            else:
+                out.extend(r)
+        return out
+
+    def check_claims(self, claims: Sequence[Claim], ruleset: Any, check: Union[Stages, Callable[..., Any]]) -> List[Finding]:
+        st = _as_stages(check)
+        if len(claims) < self.min_parallel_claims or self.workers == 1:
+            return sorted(st.check(list(claims), ruleset), key=finding_order)
+        nb = self.workers * 4
+        packed = _pack_ruleset(ruleset)
+        pool = self._get_pool()
+        futs = []
+        for key, fn in st.passes():
+            buckets: List[List[Claim]] = [[] for _ in range(nb)]
+            for c in claims:
+                k = key(c)
+                if k is not None:
+                    buckets[block_bucket(k, nb)].append(c)
+            futs.extend(pool.submit(_check_bucket, b, packed, fn) for b in buckets if b)
+        return merge_findings(f.result() for f in futs)
+
+
+# --------------------------------------------------------------------------------------------
+# Dask
+
+
+def _import_dask() -> Any:
+    try:
+        import dask  # noqa: F401
+        import dask.bag  # noqa: F401
+        import distributed
+    except ImportError as exc:
+        raise ExecutorError(f"--scheduler needs Dask, which is not installed ({exc.name} is missing); "
+                            f"{DASK_INSTALL_HINT}") from None
+    return distributed
+
+
+def _dask_claims(results: Iterable[DocResult]) -> List[Claim]:
+    return [c for r in results if not isinstance(r, Diagnostic) for c in r[1]]
+
+
+def _dask_meta(results: Iterable[DocResult]) -> List[Union[Source, Diagnostic]]:
+    return [r if isinstance(r, Diagnostic) else r[0] for r in results]
+
+
+def _dask_count(claims: Iterable[Claim], count: Callable[..., Any]) -> List[Tuple[str, int]]:
+    return sorted(count(list(claims)).items())
+
+
+def _first(pair: Tuple[str, int]) -> str:
+    return pair[0]
+
+
+def _add_count(total: int, pair: Tuple[str, int]) -> int:
+    return total + pair[1]
+
+
+def _add(a: int, b: int) -> int:
+    return a + b
+
+
+def _dask_apply(claims: Iterable[Claim], apply: Callable[..., Any], mapping: Any) -> List[Claim]:
+    return list(apply(list(claims), mapping))
+
+
+class _BucketOf:
+    """Picklable key function: the stable bucket of a claim's shuffle key."""
+
+    def __init__(self, n: int, key: Callable[[Claim], Any]) -> None:
+        self.n = n
+        self.key = key
+
+    def __call__(self, c: Claim) -> int:
+        return block_bucket(self.key(c), self.n)
+
+
+class _Needed:
+    """Picklable filter: the claims a pass needs."""
+
+    def __init__(self, key: Callable[[Claim], Any]) -> None:
+        self.key = key
+
+    def __call__(self, c: Claim) -> bool:
+        return self.key(c) is not None
+
+
+def _dask_check_group(group: Tuple[int, List[Claim]], ruleset: Any, check: Callable[..., Any]) -> List[Finding]:
+    return list(check(list(group[1]), ruleset))
+
+
+class DaskExecutor(Executor):
+    """A ``dask.distributed`` cluster: ``tcp://HOST:PORT`` of a running scheduler, or ``local``
+    for a :class:`distributed.LocalCluster` on this machine (processes, one thread each).
+
+    Documents are a ``dask.bag``; extraction maps over its partitions; subjects are resolved from
+    name counts summed by a ``foldby`` reduction (see :class:`Stages`); claims are shuffled
+    by a stable hash bucket of the block key (``groupby(..., shuffle="tasks")``, a hash shuffle,
+    never a gather) and each bucket is checked where it lands. A worker lost mid-run costs the
+    recomputation of its tasks, not a result: every task is pure.
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: Optional[str] = None,
+        *,
+        client: Any = None,
+        workers: Optional[int] = None,
+        partitions: Optional[int] = None,
+    ) -> None:
+        distributed = _import_dask()
+        self._own: list = []
+        if client is None:
+            if scheduler in (None, "local"):
+                n = workers or available_cores()
+                cluster = distributed.LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+                self._own.append(cluster)
+                client = distributed.Client(cluster, set_as_default=False)
+            else:
+                try:
+                    client = distributed.Client(scheduler, timeout="10s", set_as_default=False)
+                except (OSError, TimeoutError) as exc:
+                    raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
+                                        "'dask scheduler' and workers with 'dask worker "
+                                        f"{scheduler}', or use --scheduler local") from None
+            self._own.insert(0, client)
+        self.client = client
+        self.workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
+        self.partitions = partitions
+
+    def close(self) -> None:
+        for thing in self._own:
+            try:
+                thing.close()
+            except Exception:  # pragma: no cover - closing a dying cluster
+                pass
+        self._own = []
+
+    def _nparts(self, n: int) -> int:
+        if self.partitions:
+            return max(1, min(n, self.partitions))
+        # a few partitions per worker: enough to balance and to bound a retry's cost
+        return max(1, min(n, self.workers * 4, -(-n // 8)))
+
+    def _bag(self, items: Sequence[Any]) -> Any:
+        import dask.bag as db
+
+        return db.from_sequence(list(items), npartitions=self._nparts(len(items)))
+
+    def _compute(self, *collections: Any) -> Tuple[Any, ...]:
+        return tuple(self.client.compute(list(collections), sync=True))
+
+    def map_documents(self, sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:
+        if not sources:
+            return []
+        rs_f = self.client.submit(_ident, ruleset, pure=False)
+        size = max(1, -(-len(sources) // self._nparts(len(sources))))
+        chunks = _chunks(list(sources), size)
+        futs = self.client.map(_extract_chunk, chunks, [rs_f] * len(chunks), [extract_one] * len(chunks), pure=False)
+        return [r for part in self.client.gather(futs) for r in part]
+
+    def check_claims(self, claims: Sequence[Claim], ruleset: Any, check: Union[Stages, Callable[..., Any]]) -> List[Finding]:
+        import dask
+
+        st = _as_stages(check)
+        if not claims:
+            return sorted(st.check([], ruleset), key=finding_order)
+        rs = dask.delayed(ruleset, pure=True)
+        passes = self._shuffle_check(self._bag(sorted_claims(claims)), rs, st)
+        return merge_findings(self._compute(*passes))
+
+    def _shuffle_check(self, claims_bag: Any, rs: Any, stages: Stages) -> List[Any]:
+        """One hash shuffle per engine pass: claims travel to the partition of their key's bucket
+        (``groupby(..., shuffle="tasks")``), each bucket is checked where it lands."""
+        nparts = max(1, claims_bag.npartitions)
+        nbuckets = max(nparts, self.workers * 4)
+        out = []
+        for key, fn in stages.passes():
+            needed = claims_bag if key is claim_block or key is claim_subject else claims_bag.filter(_Needed(key))
+            groups = needed.groupby(_BucketOf(nbuckets, key), npartitions=nparts, shuffle="tasks")
+            out.append(groups.map(_dask_check_group, rs, fn).flatten())
+        return out
+
+    def run(
+        self,
+        sources: Sequence[Source],
+        ruleset: Any,
+        stages: Stages,
+        *,
+        extracted: Sequence[Tuple[Source, Sequence[Claim]]] = (),
+        run_checks: bool = True,
+        keep_extracted: bool = False,
+    ) -> Outcome:
+        import dask
+        import dask.bag as db
+
+        if keep_extracted or not sources:
+            return super().run(sources, ruleset, stages, extracted=extracted, run_checks=run_checks,
+                               keep_extracted=keep_extracted)
+        client = self.client
+        # data reaches the workers inside tasks (client.submit/map), never by scatter: a worker lost
+        # mid-run loses nothing the scheduler cannot recompute
+        rs_f = client.submit(_ident, ruleset, pure=False)
+        # 1. map: documents go straight to the workers in chunks; results stay there as futures
+        size = max(1, -(-len(sources) // self._nparts(len(sources))))
+        chunks = _chunks(list(sources), size)
+        # futures go in as positional arguments (futures inside keyword arguments trip the scheduler)
+        ext = client.map(_extract_chunk, chunks, [rs_f] * len(chunks), [stages.extract_one] * len(chunks), pure=False)
+        raw = client.map(_dask_claims, ext, pure=False)
+        meta = client.map(_dask_meta, ext, pure=False)
+        pre = [c for _, cs in extracted for c in cs]
+        if pre:
+            raw.append(client.submit(_ident, pre, pure=False))
+        # 2. resolve
+        if stages.resolve_split is not None:
+            # name counts summed by a foldby reduction (its result is as small as the vocabulary);
+            # the driver plans the mapping over the distinct names and broadcasts it
+            count, plan, apply = stages.resolve_split
+            counts = db.from_delayed([dask.delayed(_dask_count)(r, count) for r in raw])
+            (pairs,) = self._compute(counts.foldby(_first, _add_count, 0, _add, 0))
+            mapping_f = client.submit(_ident, plan(dict(pairs), ruleset), pure=False)
+            resolved = client.map(_dask_apply, raw, [apply] * len(raw), [mapping_f] * len(raw), pure=False)
+        else:
+            # exact fallback: ``resolve`` needs every claim at once, so it runs on the driver (which
+            # gathers the claims for the report anyway), and the result is scattered back
+            flat = [c for part in client.gather(raw) for c in part]
+            done = stages.resolve(list(flat), ruleset)
+            resolved = client.map(_ident, _chunks(list(done), max(1, -(-len(done) // max(1, len(raw))))), pure=False)
+        # 3. shuffle by the engine's keys and check each bucket where it lands
+        found: list = []
+        if run_checks:
+            rs_d = dask.delayed(_ident)(rs_f)
+            claims_bag = db.from_delayed([dask.delayed(_ident)(r) for r in resolved])
+            found = list(self._compute(*self._shuffle_check(claims_bag, rs_d, stages)))
+        meta_v = [m for part in client.gather(meta) for m in part]
+        claims_v = [c for part in client.gather(resolved) for c in part]
+        for futs in (ext, raw, meta, resolved, [rs_f]):
+            client.cancel(futs)
+        srcs = [m for m in meta_v if isinstance(m, Source)] + [s for s, _ in extracted]
+        diags = [m for m in meta_v if isinstance(m, Diagnostic)]
+        return _finish(srcs, claims_v, merge_findings(found) if run_checks else [], diags, [])
+
+
+def _ident(x: Any) -> Any:
+    return x
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def from_options(jobs: Optional[int] = None, scheduler: Optional[str] = None) -> Executor:
+    """The executor for the command line's ``--jobs N`` and ``--scheduler tcp://HOST:PORT|local``.
+
+    No flags, or ``--jobs 1``: in process. ``--jobs 0`` means every available core.
+    ``--scheduler`` wins over ``--jobs`` (with ``local``, ``--jobs`` sets the worker count).
+    Raises :class:`ExecutorError` with the fix (e.g. how to install Dask) on a bad option.
+    """
+    if scheduler is not None:
+        scheduler = scheduler.strip()
+        if scheduler != "local" and "://" not in scheduler:
+            raise ExecutorError(f"--scheduler {scheduler!r} is neither 'local' nor an address like tcp://HOST:8786")
+        return DaskExecutor(scheduler, workers=jobs or None)
+    if jobs is None or jobs == 1:
+        return InProcessExecutor()
+    if jobs < 0:
+        raise ExecutorError(f"--jobs must be 0 (every core) or a positive number, got {jobs}")
+    return ProcessPoolExecutorBackend(jobs or None)
+
+
+def describe(executor: Executor) -> str:
+    """One line for a run summary: which back end, how many workers."""
+    return f"{executor.name} ({executor.workers} worker{'s' if executor.workers != 1 else ''})"
+
+
+_ = sys

@@ -1,0 +1,345 @@
+"""Claims: turn one document into the dated factual claims it makes, driven by the rule packs.
+
+``extract(source, ruleset, sentences=None)`` is a pure function of (document, rules): sentences
+(page furniture skipped), time expressions anchored on the article's date, then per clause the
+attribute frames the packs declare, with subject, modality, speaker, time and the exact quote.
+``resolve(claims, ruleset)`` canonicalises organisation names across documents.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Sequence, Tuple
+
+from ..model import Claim, Sentence, Source, TimeSpan
+from ..rulepack import RuleSet
+from .. import timex
+from .compiled import Compiled, compiled, matches_at, normalise
+from .modality import decide, speaker_at, speech_regions
+from .resolve import resolve
+from .roles import roles
+from .subjects import Mention, scan_document
+from .values import Frame, frames, quantities
+
+__all__ = ["extract", "resolve", "MIN_CONFIDENCE", "clauses"]
+
+#: claims below this confidence are dropped (precision over recall)
+MIN_CONFIDENCE = 0.5
+
+_AUX = r"(?:is|are|was|were|has|have|had|will|would|could|should|must|may|might)"
+_CLAUSE = re.compile(
+    r",?\s+but\s+|;\s+|,\s+and\s+(?!then\b)|,?\s+then\s+|,\s+while\s+|,\s+whereas\s+"
+    rf"|\s+and\s+(?={_AUX}\b|[\w'-]+\s+{_AUX}\b|(?:an?|the|its|their|his|her)\s+(?:[\w'-]+\s+){{1,3}}{_AUX}\b)",
+    re.IGNORECASE,
+)
+
+
+def clauses(n: str, start: int, end: int) -> List[Tuple[int, int]]:
+    """Split a sentence at ", but", "; ", ", and", " then " (offsets into the text)."""
+    out = []
+    pos = start
+    for m in _CLAUSE.finditer(n, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out or [(start, end)]
+
+
+def _trim(text: str, a: int, b: int) -> Tuple[int, int]:
+    while a < b and text[a] in " \t\n\r,;:-–—":
+        a += 1
+    while b > a and text[b - 1] in " \t\n\r,;:":
+        b -= 1
+    return a, b
+
+
+def _nearest(times: Sequence[TimeSpan], a: int, b: int, lo: int, hi: int) -> Optional[TimeSpan]:
+    best = None
+    for t in times:
+        if t.span is None or not (lo <= t.span[0] and t.span[1] <= hi) or t.start is None and t.end is None:
+            continue  # an unresolved time ("nine months after") dates nothing
+        d = max(0, t.span[0] - b, a - t.span[1])
+        if best is None or d < best[0]:
+            best = (d, t)
+    return best[1] if best else None
+
+
+def _published_time(source: Source) -> Tuple[Optional[TimeSpan], str]:
+    if source.published is not None:
+        return TimeSpan(source.published, source.published, "day", text="", anchor="published"), "published"
+    if source.published_range is not None:
+        a, b = source.published_range
+        return TimeSpan(a, b, "range" if a != b else "day", text="", approximate=True, anchor="estimated"), "estimated"
+    return None, "none"
+
+
+def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sentence]] = None) -> List[Claim]:
+    """The claims one document makes, in text order (deterministic; never raises on odd text)."""
+    if sentences is None:
+        from ..sentences import segment
+
+        sentences = segment(source)
+    c = compiled(ruleset)
+    text = source.text
+    n = normalise(text)
+    sents = [s for s in sentences if s.end <= len(text) and not source.in_furniture(s.start, s.end)]
+    doc = scan_document(c, n, sents)
+    regions = speech_regions(c, doc, text, n, sents)
+    anchor = timex.Anchor(published=source.published,
+                          estimated=source.published_range if source.published is None else None)
+    pub_time, pub_basis = _published_time(source)
+    out: List[Claim] = []
+    previous: Optional[TimeSpan] = None
+    carried_entity: Optional[Mention] = None
+    carry_re = c.lex.get("carry")
+    mult_re = c.group_re.get("multiply")
+    k = len(sents)
+    has_patterns = any(vs.patterns for vs in c.valuesets)
+    # one pass of each pattern over the whole text, bucketed by sentence
+    vals: List[List[list]] = [[[] for _ in c.valuesets] for _ in range(k)]
+    for vi, vs in enumerate(c.valuesets):
+        if vs.index is None:
+            continue
+        for h in doc.hits.get(vi, ()):
+            i = doc.sentence_of(h.start(), h.end())
+            if i >= 0:
+                vals[i][vi].append(h)
+    ents: List[list] = [[] for _ in range(k)]
+    for e in doc.ents:
+        ents[doc.sentence_of(e.start, e.end)].append(e)
+    nums: List[list] = [[] for _ in range(k)]
+    mults: List[list] = [[] for _ in range(k)]
+    if c.numstart is not None:
+        starts = c.number_starts(n)
+        words = [h.start() for h in doc.hits.get("numword", ())]
+        for m in matches_at(c.number_re, n, sorted(starts + words) if words else starts):
+            i = doc.sentence_of(m.start(), m.end())
+            if i >= 0:
+                nums[i].append(m)
+    if mult_re is not None:
+        for m in matches_at(mult_re, n, [h.start() for h in doc.hits.get("multiply", ())]):
+            i = doc.sentence_of(m.start(), m.end())
+            if i >= 0:
+                mults[i].append(m)
+    people = [0] * k
+    for p in doc.persons:
+        i = doc.sentence_of(p.start, p.end)
+        if i >= 0:
+            people[i] += 1
+    for si, s in enumerate(sents):
+        times = timex.tag(s.text, anchor, offset=s.start, previous=previous)
+        context = (sents[max(0, si - 2)].start, s.end)
+        frames_here: List[Tuple[Frame, Tuple[int, int]]] = []
+        pre = vals[si]
+        sent_ents = ents[si]
+        if any(pre) or has_patterns or ((nums[si] or mults[si]) and sent_ents):
+            for cl in clauses(n, s.start, s.end):
+                fs = frames(c, doc, n, cl, (s.start, s.end), context, carried_entity, pre, sent_ents) if any(pre) or has_patterns else []
+                if (nums[si] or mults[si]) and sent_ents:
+                    fs += quantities(c, doc, n, cl, times, nums[si], sent_ents, mults[si])
+                for f in fs:
+                    frames_here.append((f, cl))
+                here = [e for e in sent_ents if cl[0] <= e.start and e.end <= cl[1] and _carries(c, e)]
+                if here:
+                    carried_entity = here[-1]
+        elif sent_ents:
+            here = [e for e in sent_ents if _carries(c, e)]
+            if here:
+                carried_entity = here[-1]
+        frames_here = _drop_generic_events(_drop_subject_nominals(c, frames_here))
+        own = _share_times(frames_here, times, anchor, pub_time)
+        for fi, (f, cl) in enumerate(frames_here):
+            claim = _claim(c, source, text, n, s, f, cl, own.get(fi, times), previous, regions, carry_re, pub_time, pub_basis)
+            if claim is not None:
+                out.append(claim)
+        if people[si]:
+            for r in roles(c, doc, n, s):
+                a, b = _trim(text, *r.span)
+                if a >= b:
+                    continue
+                line, col = source.line_col(a)
+                out.append(Claim(
+                    source=source.id, subject=r.person, predicate="role", value=r.value, quote=text[a:b], span=(a, b),
+                    time=pub_time, time_basis=pub_basis if pub_time else "none", modality="fact",
+                    rule="core:role", confidence=r.confidence, published=source.published,
+                    published_range=source.date_range, line=line, column=col,
+                ))
+        for t in times:
+            if t.start is not None:
+                previous = t
+    return _dedupe(source, out)
+
+
+def _carries(c: Compiled, e: Mention) -> bool:
+    """Can a later "it"/"the plans" point back to this mention? Only things with a non-quantity
+    attribute (a trust's status): "caseloads of 25 social workers" does not replace the trust."""
+    return e.entity is not None and any(a not in c.quantity_attrs for a in e.entity.attributes)
+
+
+def _gap(t: TimeSpan, f: "Frame") -> int:
+    return max(0, t.span[0] - f.span[1], f.span[0] - t.span[1]) if t.span else 10 ** 9
+
+
+def _share_times(frames_here: List[Tuple["Frame", Tuple[int, int]]], times: Sequence[TimeSpan],
+                 anchor: "timex.Anchor", pub_time: Optional[TimeSpan]) -> dict:
+    """One time, two values of one attribute in a clause ("fell to 25 per cent from 38 per cent a year
+    earlier", "rated good, the first time since 2015 it was not inadequate"): the time dates only the
+    value nearest to it; the other is read without it. Returns frame index -> the times it may use."""
+    groups: dict = {}
+    for i, (f, cl) in enumerate(frames_here):
+        groups.setdefault((cl, f.predicate, f.subject), []).append(i)
+    own: dict = {}
+    for idxs in groups.values():
+        if len(idxs) < 2 or len({str(frames_here[i][0].value) for i in idxs}) < 2:
+            continue
+        by_time: dict = {}
+        for i in idxs:
+            f, cl = frames_here[i]
+            t = _nearest(times, f.span[0], f.span[1], cl[0], cl[1])
+            if t is not None:
+                by_time.setdefault(id(t), (t, []))[1].append(i)
+        for t, members in by_time.values():
+            if len(members) < 2:
+                continue
+            keep = min(members, key=lambda i: (_gap(t, frames_here[i][0]), i))
+            for i in members:
+                if i != keep:
+                    own[i] = [x for x in own.get(i, times) if x is not t]
+            if t.anchor == "previous" and pub_time is not None and t.span is not None and t.text:
+                # "from 38 per cent a year earlier" beside a figure of today: earlier than the
+                # article's date, not than whatever time the previous sentence named
+                re_t = timex.tag(t.text, anchor, offset=t.span[0], previous=pub_time)
+                if re_t and re_t[0].start is not None:
+                    own[keep] = [re_t[0] if x is t else x for x in own.get(keep, times)]
+    return own
+
+
+def _drop_subject_nominals(c: Compiled, frames_here: List[Tuple["Frame", Tuple[int, int]]]) -> List[Tuple["Frame", Tuple[int, int]]]:
+    """"Plans for a trust have been scrapped": the nominal ("plans for") names the thing the verb
+    acts on; with another lifecycle value of the same subject in the clause, only the verb counts."""
+    out = []
+    for f, cl in frames_here:
+        if f.weak and f.kind == "lifecycle" and any(
+                g is not f and g.kind == "lifecycle" and not g.weak and g.subject == f.subject and g.predicate == f.predicate
+                and str(g.value) != str(f.value) and cl2 == cl for g, cl2 in frames_here):
+            continue
+        out.append((f, cl))
+    return out
+
+
+def _drop_generic_events(frames_here: List[Tuple["Frame", Tuple[int, int]]]) -> List[Tuple["Frame", Tuple[int, int]]]:
+    """"The inspection, in January, was the first full inspection since ...": a generic event name
+    ("inspection") beside a specific one it ends ("full inspection") in one sentence is the same event."""
+    out = []
+    for f, cl in frames_here:
+        v = str(f.value)
+        if f.kind == "event" and any(
+                g.kind == "event" and g.predicate == f.predicate and g.subject == f.subject
+                and str(g.value) != v and str(g.value).endswith(" " + v) for g, _ in frames_here):
+            continue
+        out.append((f, cl))
+    return out
+
+
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|finally\s+|formally\s+|officially\s+)?(?:been\s+)?$", re.IGNORECASE)
+
+_BOUNDARY = re.compile(r"\b(?:after|following|before|prior\s+to|ahead\s+of|prompted\s+by|in\s+the\s+wake\s+of)\b", re.IGNORECASE)
+
+
+def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame, cl: Tuple[int, int],
+           times: Sequence[TimeSpan], previous: Optional[TimeSpan], regions, carry_re,
+           pub_time: Optional[TimeSpan], pub_basis: str) -> Optional[Claim]:
+    conf = f.confidence
+    t = _nearest(times, f.span[0], f.span[1], cl[0], cl[1])
+    basis = "stated"
+    blocked = False
+    if t is not None and t.span is not None and t.span[1] <= f.span[0] and _BOUNDARY.search(n, t.span[1], f.span[0]):
+        # "announced in March 2018 after Ofsted rated it inadequate": the rating came before March 2018
+        t, blocked = None, True
+    if t is not None and t.anchor == "previous":
+        basis, conf = "carried", conf - 0.1
+    if t is None and cl[0] > s.start and not blocked:
+        # a sentence-initial time ("In 2013, X was inspected and was rated ...") covers later clauses
+        for tt in times:
+            if tt.span is not None and tt.start is not None and tt.span[1] <= cl[0] and tt.span[0] - s.start <= 12:
+                t, conf = tt, conf - 0.05
+                break
+    if t is None:
+        # a time carried over: "since then", "at the time", "as a result"
+        cm = carry_re.search(n, cl[0], cl[1]) if carry_re is not None else None
+        if cm is None and carry_re is not None and cl[0] > s.start:
+            cm = carry_re.search(n, s.start, cl[0])
+        if cm is not None and previous is not None:
+            t, basis, conf = previous, "carried", conf - 0.15
+    if t is None:
+        if f.needs_time or blocked and f.kind not in ("event", "lifecycle"):
+            return None  # a state or figure told as background to a dated event: its time is unknown
+        if f.kind == "lifecycle" and not blocked and pub_time is not None and _PERFECT.search(n, max(cl[0], f.span[0] - 40), f.span[0]):
+            # "plans have been scrapped", "has announced": done by the article's date, day unknown
+            t = TimeSpan(pub_time.start, pub_time.end, pub_time.granularity, text="", modifier="by",
+                         approximate=pub_time.approximate, anchor=pub_time.anchor)
+            basis, conf = pub_basis, conf - 0.05
+        elif f.kind in ("event", "lifecycle"):
+            t, basis, conf = None, "none", conf - 0.05
+        else:
+            t, basis = pub_time, pub_basis if pub_time is not None else "none"
+            conf -= 0.05
+    reported, speaker = speaker_at(regions, f.span[0], f.span[1])
+    future = False
+    if t is not None and basis == "stated" and f.kind in ("event", "lifecycle") and t.start is not None:
+        ref = source.published or (source.published_range[1] if source.published_range else None)
+        future = ref is not None and t.start > ref
+    attr = c.ruleset.attribute(f.predicate)
+    plan_ok = not (attr is not None and attr.type == "lifecycle" and attr.role_of(f.value) in ("plan", "reversed", "revived"))
+    modality, qual, ndir = decide(c, n, cl, f.span, reported, future, plan_ok)
+    if f.weak and basis != "stated" and modality not in ("plan", "prediction"):
+        return None  # "the creation of X" with no time and no plan: done, doing or planned? unknown
+    if modality == "plan" and t is not None and basis == "stated" and t.end is not None:
+        ref = source.published or (source.published_range[0] if source.published_range else None)
+        if ref is not None and t.end < ref:  # a past time dates the decision, not the plan's target
+            t, basis = None, "none"
+    direction = f.direction
+    if ndir:
+        direction = ndir
+    elif direction == "no_longer" and modality != "negated":
+        direction = None  # "no longer inadequate ... found it required improvement": the new value did not stop
+    qualifier = f.qualifier if f.qualifier else qual
+    if f.kind == "quantity" and qual == "not":
+        qualifier = "not"
+        conf -= 0.1
+    if modality == "plan" and qual == "not":
+        conf -= 0.1
+    if conf < MIN_CONFIDENCE:
+        return None
+    a, b = _trim(text, cl[0], cl[1])
+    if a >= b:
+        return None
+    line, col = source.line_col(a)
+    return Claim(
+        source=source.id, subject=f.subject, predicate=f.predicate, value=f.value, quote=text[a:b], span=(a, b),
+        time=t, time_basis=basis if t is not None else "none", modality=modality, speaker=speaker, unit=f.unit,
+        qualifier=qualifier, direction=direction, rule=f.rule, confidence=round(max(0.0, min(1.0, conf)), 3),
+        published=source.published, published_range=source.date_range, line=line, column=col,
+    )
+
+
+def _dedupe(source: Source, claims: List[Claim]) -> List[Claim]:
+    """One claim per fact: drop headline claims the body repeats, and repeated identical lines."""
+    def ident(c: Claim) -> tuple:
+        # a headline states as fact what the body attributes ("..., the council confirmed")
+        return (c.subject, c.predicate, str(c.value), c.unit, "fact" if c.modality == "reported" else c.modality, c.qualifier)
+
+    body = {ident(c) for c in claims if c.span[0] >= source.body_start}
+    seen_quotes = set()
+    out = []
+    for c in sorted(claims, key=lambda c: (c.span[0], c.span[1], c.predicate, c.subject, str(c.value))):
+        if c.span[0] < source.body_start and ident(c) in body:
+            continue
+        k = (ident(c), c.time.label() if c.time else None, c.time_basis, c.direction)
+        if k in seen_quotes:
+            continue
+        seen_quotes.add(k)
+        out.append(c)
+    return out

@@ -18,7 +18,7 @@ from typing import Callable, Collection, Iterable, Mapping, Optional, Protocol, 
 
 import attrs
 
-from . import checks as _checks, dating, engine, executors, extract as _extract, rulepack, sentences, sources
+from . import baseline, checks as _checks, dating, engine, executors, extract as _extract, rulepack, sentences, sources
 from .model import Claim, Diagnostic, Finding, Report, Source, stable_hash
 from .rulepack import RuleSet
 
@@ -64,7 +64,8 @@ def load_sources(inputs: Iterable[Input], *, max_bytes: Optional[int] = None) ->
         loaded, diags = sources.load_sources(paths, **kw)
         found.extend(loaded)
         diagnostics.extend(diags)
-    return found, diagnostics
+    # inline acceptance lines ("<!-- consistency: accept F... -- reason -->") are never read as claims
+    return [baseline.mark(s) for s in found], diagnostics
 
 
 def prepare(source: Source) -> Tuple[Source, tuple]:

@@ -305,6 +305,16 @@ class InProcessExecutor(Executor):
         return sorted(_as_stages(check).check(list(claims), ruleset), key=finding_order)
 
 
+def _warm(modules: Tuple[str, ...]) -> int:
+    import importlib
+    import time as _time
+
+    for m in modules:
+        importlib.import_module(m)
+    _time.sleep(0.05)  # let every worker take one
+    return os.getpid()
+
+
 def _chunks(items: Sequence[Any], n: int) -> List[Sequence[Any]]:
     return [items[i : i + n] for i in range(0, len(items), n)]
 
@@ -334,17 +344,27 @@ class ProcessPoolExecutorBackend(Executor):
     name = "process-pool"
     #: below this many claims the engine runs in the driver: shipping them costs more than it saves
     min_parallel_claims = 20000
+    #: below this many documents extraction runs in the driver: starting workers costs more
+    min_parallel_docs = 48
 
-    def __init__(self, jobs: Optional[int] = None) -> None:
+    def __init__(self, jobs: Optional[int] = None, *, min_parallel_docs: Optional[int] = None) -> None:
         if jobs is not None and jobs < 1:
             raise ExecutorError(f"--jobs must be at least 1, got {jobs}")
         self.workers = jobs or available_cores()
+        if min_parallel_docs is not None:
+            self.min_parallel_docs = min_parallel_docs
         self._pool: Optional[ProcessPoolExecutor] = None
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
         return self._pool
+
+    def start(self, modules: Sequence[str] = ("consistency.api",)) -> None:
+        """Start the workers now and import ``modules`` in each (so a timing excludes start-up)."""
+        pool = self._get_pool()
+        for f in [pool.submit(_warm, tuple(modules)) for _ in range(self.workers * 2)]:
+            f.result()
 
     def _discard_pool(self) -> None:
         if self._pool is not None:
@@ -363,6 +383,8 @@ class ProcessPoolExecutorBackend(Executor):
         sources = list(sources)
         if not sources:
             return []
+        if len(sources) < self.min_parallel_docs or self.workers == 1:
+            return [_extract_safe(s, ruleset, extract_one) for s in sources]
         packed = _pack_ruleset(ruleset)
         chunks = _chunks(sources, self._chunk_size(len(sources)))
         results: List[Optional[List[DocResult]]] = [None] * len(chunks)
@@ -643,20 +665,22 @@ def _ident(x: Any) -> Any:
 def from_options(jobs: Optional[int] = None, scheduler: Optional[str] = None) -> Executor:
     """The executor for the command line's ``--jobs N`` and ``--scheduler tcp://HOST:PORT|local``.
 
-    No flags, or ``--jobs 1``: in process. ``--jobs 0`` means every available core.
-    ``--scheduler`` wins over ``--jobs`` (with ``local``, ``--jobs`` sets the worker count).
-    Raises :class:`ExecutorError` with the fix (e.g. how to install Dask) on a bad option.
+    No flags (``jobs=None``) or ``--jobs 0``: a pool over every available core, which still
+    extracts in process when there are few documents (under ``min_parallel_docs``); ``--jobs 1``:
+    in process. ``--scheduler`` wins over ``--jobs`` (with ``local``, ``--jobs`` sets the worker
+    count). Raises :class:`ExecutorError` with the fix (e.g. how to install Dask) on a bad option.
     """
     if scheduler is not None:
         scheduler = scheduler.strip()
         if scheduler != "local" and "://" not in scheduler:
             raise ExecutorError(f"--scheduler {scheduler!r} is neither 'local' nor an address like tcp://HOST:8786")
         return DaskExecutor(scheduler, workers=jobs or None)
-    if jobs is None or jobs == 1:
-        return InProcessExecutor()
-    if jobs < 0:
+    if jobs is not None and jobs < 0:
         raise ExecutorError(f"--jobs must be 0 (every core) or a positive number, got {jobs}")
-    return ProcessPoolExecutorBackend(jobs or None)
+    n = jobs or available_cores()
+    if n == 1:
+        return InProcessExecutor()
+    return ProcessPoolExecutorBackend(n)
 
 
 def describe(executor: Executor) -> str:

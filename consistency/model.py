@@ -9,8 +9,11 @@ source's decoded text (BOM removed, header lines included), half-open like slice
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import json
+import re
 from datetime import date
 from typing import Any, Iterable, Mapping, Optional, Tuple, Union
 
@@ -34,6 +37,36 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+
+
+#: above these sizes ``Source.line_col`` and ``Source.in_furniture`` use cached indexes (same answers)
+_LONG_TEXT = 32768
+_MANY_SPANS = 32
+
+
+@functools.lru_cache(maxsize=4)
+def _newlines(text: str) -> Tuple[int, ...]:
+    """Offsets of every newline in ``text`` (cached: a long article asks once per claim)."""
+    return tuple(m.start() for m in re.finditer("\n", text))
+
+
+_SPAN_CACHE: list = [None]  # [(spans, starts, reach)]: keyed by identity, holding the spans alive
+
+
+def _span_index(spans: Tuple[Tuple[int, int], ...]) -> Tuple[list, list]:
+    """Span starts sorted, and the furthest end reached by the spans up to each of them."""
+    hit = _SPAN_CACHE[0]
+    if hit is not None and hit[0] is spans:
+        return hit[1], hit[2]
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach = []
+    far = None
+    for _, b in ordered:
+        far = b if far is None or b > far else far
+        reach.append(far)
+    _SPAN_CACHE[0] = (spans, starts, reach)
+    return starts, reach
 
 #: Precision of a time span, finest first. ``range`` is an explicit interval ("between 2013 and
 #: 2016", "the last 12 months"); ``unknown`` is an expression that could not be anchored.
@@ -157,12 +190,22 @@ class Source:
 
     def line_col(self, offset: int) -> Tuple[int, int]:
         """1-based line and column of ``offset`` in ``text``."""
-        line = self.text.count("\n", 0, offset) + 1
-        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        text = self.text
+        if len(text) > _LONG_TEXT and 0 <= offset <= len(text):
+            nl = _newlines(text)  # a long text: bisect its cached newline offsets, not a count per call
+            i = bisect.bisect_left(nl, offset)  # newlines before ``offset``
+            return i + 1, offset - (nl[i - 1] + 1 if i else 0) + 1
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         return line, col
 
     def in_furniture(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.furniture)
+        furniture = self.furniture
+        if len(furniture) > _MANY_SPANS:
+            starts, reach = _span_index(furniture)
+            k = bisect.bisect_left(starts, end)  # spans starting before ``end``
+            return k > 0 and reach[k - 1] > start
+        return any(s < end and start < e for s, e in furniture)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -904,17 +904,13 @@ def parse_pack(text: str, path: str = "<string>", *, known_checks: Optional[Iter
 
 
 def _shipped_dir() -> Optional[Path]:
-    try:
-        import importlib.resources as ir
-
-        p = ir.files("consistency.rules")
-        path = Path(str(p))
-        if path.is_dir() and any(path.glob("*.toml")):
-            return path
-    except Exception:  # noqa: BLE001 - not installed as a package: use the checkout
-        pass
-    here = Path(__file__).resolve().parent.parent / "rules"
-    return here if here.is_dir() else None
+    """Where the shipped packs are: ``consistency/rules`` when installed (the wheel maps the
+    checkout's top-level ``rules/`` there), else the checkout's ``rules/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if candidate.is_dir() and any(candidate.glob("*.toml")):
+            return candidate
+    return None
 
 
 def shipped_packs() -> list[Path]:

@@ -95,21 +95,28 @@ def test_python_dash_m_works():
 
 
 def test_rules_ship_with_the_installed_distribution(tmp_path):
-    """rules/ must be installed as package data, not only present in the checkout."""
-    try:
-        files = metadata.files("consistency") or []
-    except metadata.PackageNotFoundError:
+    """rules/ must be installed as package data, not only present in the checkout.
+
+    Runs in a subprocess from an empty directory, so neither the checkout nor its egg-info is
+    on the path: what it sees is the installed distribution.
+    """
+    probe = (
+        "import json, importlib.metadata as m, consistency, consistency.rulepack as r\n"
+        "try:\n    files = [str(f).replace('\\\\', '/') for f in (m.files('consistency') or [])]\n"
+        "except m.PackageNotFoundError:\n    files = None\n"
+        "print(json.dumps({'files': files, 'module': consistency.__file__, 'packs': len(r.load().packs)}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
+    if proc.returncode != 0 and "No module named 'consistency'" in proc.stderr:
         pytest.skip("consistency is not installed in this environment")
-    names = {str(f).replace(os.sep, "/") for f in files}
-    editable = not any(n.startswith("consistency/") and n.endswith(".py") for n in names)
-    if editable:
-        pytest.skip("editable install: package data is served from the checkout")
-    assert any(n.startswith("consistency/rules/") and n.endswith(".toml") for n in names), sorted(names)[:20]
-    # and the installed command finds them from a directory that is not the checkout
-    proc = subprocess.run([sys.executable, "-c", "import consistency.rulepack as r; print(len(r.load().packs))"],
-                          capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert int(proc.stdout) >= 2
+    info = json.loads(proc.stdout)
+    assert info["packs"] >= 2  # the shipped packs load from wherever the package is installed
+    files = info["files"] or []
+    if not any(f.startswith("consistency/") and f.endswith(".py") for f in files):
+        pytest.skip("editable install: package data is served from the checkout")
+    assert any(f.startswith("consistency/rules/") and f.endswith(".toml") for f in files), files[:20]
 
 
 def test_every_subpackage_is_listed_for_the_wheel():

@@ -157,7 +157,9 @@ def _report(o: executors.Outcome) -> str:
 
 
 def test_from_options_picks_the_back_end():
-    assert isinstance(executors.from_options(), InProcessExecutor)
+    auto = executors.from_options()  # every core; small inputs still run in process
+    assert auto.workers == executors.available_cores()
+    assert isinstance(auto, InProcessExecutor if auto.workers == 1 else ProcessPoolExecutorBackend)
     assert isinstance(executors.from_options(jobs=1), InProcessExecutor)
     pool = executors.from_options(jobs=2)
     assert isinstance(pool, ProcessPoolExecutorBackend) and pool.workers == 2
@@ -250,7 +252,7 @@ def test_a_failing_document_is_named_and_the_others_stand(corpus):
                  published=date(2016, 1, 1))
     docs = corpus[:50] + [bad]
     ref = InProcessExecutor().run(corpus[:50], None, STANDIN)
-    for ex in (InProcessExecutor(), ProcessPoolExecutorBackend(2)):
+    for ex in (InProcessExecutor(), ProcessPoolExecutorBackend(2, min_parallel_docs=0)):
         with ex:
             out = ex.run(docs, None, STANDIN)
         assert [d.path for d in out.diagnostics] == ["corpus/zz-bad.txt"]
@@ -266,7 +268,7 @@ def _die(source: Source, ruleset: object):
 
 def test_pool_worker_crash_costs_a_retry_then_names_the_documents(corpus):
     docs = corpus[:40] + [Source(id="zz-die", path="corpus/zz-die.txt", text="DIE", published=date(2016, 1, 1))]
-    with ProcessPoolExecutorBackend(2) as pool:
+    with ProcessPoolExecutorBackend(2, min_parallel_docs=0) as pool:
         res = pool.map_documents(docs, None, _die)
     diags = [r for r in res if isinstance(r, Diagnostic)]
     assert "corpus/zz-die.txt" in [d.path for d in diags]
@@ -400,7 +402,7 @@ def test_real_pipeline_identical_on_every_back_end(which, dask_client):
     ref = api.check(inputs, rs)
     assert ref.claims and ref.findings, "the pipeline found nothing: the comparison would prove nothing"
     ref_json = ref.to_json()
-    with ProcessPoolExecutorBackend(2) as pool:
+    with ProcessPoolExecutorBackend(2, min_parallel_docs=0) as pool:
         assert api.check(inputs, rs, executor=pool).to_json() == ref_json
     dask_ex = DaskExecutor(client=dask_client)
     assert api.check(inputs, rs, executor=dask_ex).to_json() == ref_json

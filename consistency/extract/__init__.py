@@ -15,7 +15,7 @@ from ..model import Claim, Sentence, Source, TimeSpan
 from ..rulepack import RuleSet
 from .. import timex
 from .compiled import Compiled, compiled, matches_at, normalise
-from .modality import decide, speaker_at, speech_regions
+from .modality import SpeechIndex, decide, speaker_at, speech_regions
 from .resolve import resolve
 from .roles import roles
 from .subjects import Mention, scan_document
@@ -29,7 +29,7 @@ MIN_CONFIDENCE = 0.5
 _AUX = r"(?:is|are|was|were|has|have|had|will|would|could|should|must|may|might)"
 _CLAUSE = re.compile(
     r",?\s+but\s+|;\s+|,\s+and\s+(?!then\b)|,?\s+then\s+|,\s+while\s+|,\s+whereas\s+"
-    rf"|\s+and\s+(?={_AUX}\b|[\w'-]+\s+{_AUX}\b|(?:an?|the|its|their|his|her)\s+(?:[\w'-]+\s+){{1,3}}{_AUX}\b)",
+    rf"|\s+and\s+(?={_AUX}\b|[\w'-]+\s+{_AUX}\b|(?:an?|the|its|their|his|her)\s+(?:[\w'-]+\s+){{2,3}}{_AUX}\b)",
     re.IGNORECASE,
 )
 
@@ -86,7 +86,7 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
     n = normalise(text)
     sents = [s for s in sentences if s.end <= len(text) and not source.in_furniture(s.start, s.end)]
     doc = scan_document(c, n, sents)
-    regions = speech_regions(c, doc, text, n, sents)
+    regions = SpeechIndex(speech_regions(c, doc, text, n, sents))  # indexed: linear in document length
     anchor = timex.Anchor(published=source.published,
                           estimated=source.published_range if source.published is None else None)
     pub_time, pub_basis = _published_time(source)
@@ -189,7 +189,8 @@ def _share_times(frames_here: List[Tuple["Frame", Tuple[int, int]]], times: Sequ
     value nearest to it; the other is read without it. Returns frame index -> the times it may use."""
     groups: dict = {}
     for i, (f, cl) in enumerate(frames_here):
-        groups.setdefault((cl, f.predicate, f.subject), []).append(i)
+        if f.kind not in ("event", "lifecycle"):  # a lifecycle pair ("announced ... would be formed") is plan and target
+            groups.setdefault((cl, f.predicate, f.subject), []).append(i)
     own: dict = {}
     for idxs in groups.values():
         if len(idxs) < 2 or len({str(frames_here[i][0].value) for i in idxs}) < 2:
@@ -245,7 +246,7 @@ def _drop_generic_events(frames_here: List[Tuple["Frame", Tuple[int, int]]]) -> 
 
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|finally\s+|formally\s+|officially\s+)?(?:been\s+)?$", re.IGNORECASE)
 
-_BOUNDARY = re.compile(r"\b(?:after|following|before|prior\s+to|ahead\s+of|prompted\s+by|in\s+the\s+wake\s+of)\b", re.IGNORECASE)
+_BOUNDARY = re.compile(r"(?<![\w-])(?:after|following|before|prior\s+to|ahead\s+of|prompted\s+by|in\s+the\s+wake\s+of)\b", re.IGNORECASE)
 
 
 def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame, cl: Tuple[int, int],
@@ -273,6 +274,10 @@ def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame
             cm = carry_re.search(n, s.start, cl[0])
         if cm is not None and previous is not None:
             t, basis, conf = previous, "carried", conf - 0.15
+    if t is None and f.kind not in ("event", "lifecycle"):
+        for bm in _BOUNDARY.finditer(n, cl[0], f.span[0]):
+            if "," not in n[bm.end():f.span[0]]:
+                blocked = True  # "two years after it was rated inadequate": a past state, time unknown
     if t is None:
         if f.needs_time or blocked and f.kind not in ("event", "lifecycle"):
             return None  # a state or figure told as background to a dated event: its time is unknown

@@ -14,7 +14,8 @@ Decisions (documented in docs/rulepacks.md):
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence, Tuple
+from bisect import bisect_left, bisect_right
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
@@ -22,7 +23,7 @@ from ..model import Sentence
 from .compiled import Compiled
 from .subjects import Doc
 
-__all__ = ["Speech", "speech_regions", "decide"]
+__all__ = ["Speech", "SpeechIndex", "speech_regions", "speaker_at", "decide"]
 
 
 @attrs.frozen(slots=True)
@@ -36,7 +37,7 @@ _QCHARS = re.compile('[“”"]')
 _PRON = re.compile(r"(?<![\w])(?:she|he|they)(?![\w])", re.IGNORECASE)
 _WORD = re.compile(r"[\w'-]+")
 # a negation does not reach into a subordinate clause: "no longer inadequate after a re-inspection"
-_SUBORDINATE = re.compile(r"\b(?:after|following|before|because|when|which|who|until|although|whereas|while|since)\b",
+_SUBORDINATE = re.compile(r"(?<![\w-])(?:after|following|before|because|when|which|who|until|although|whereas|while|since)\b",
                           re.IGNORECASE)
 _NP_END = re.compile(r"(?:^|\s)((?:the|a)\s+[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})\s*$", re.IGNORECASE)
 
@@ -170,7 +171,54 @@ def _closing_context(text: str, i: int) -> bool:
     return i > 0 and (text[i - 1].isalnum() or text[i - 1] in ".,!?")
 
 
-def speaker_at(regions: Sequence[Speech], a: int, b: int) -> Tuple[bool, Optional[str]]:
+class SpeechIndex:
+    """Speech regions indexed by start, so that finding the one holding a claim does not scan them
+    all (a long article has thousands); the answer is the same as a scan in list order."""
+
+    __slots__ = ("regions", "_starts", "_order", "_long")
+
+    #: regions longer than this are few (a quote never crosses a paragraph) and are scanned
+    WINDOW = 4096
+
+    def __init__(self, regions: Sequence[Speech]) -> None:
+        self.regions = list(regions)
+        short = sorted((r.start, i) for i, r in enumerate(self.regions) if r.end - r.start <= self.WINDOW)
+        self._starts = [st for st, _ in short]
+        self._order = [i for _, i in short]
+        self._long = [i for i, r in enumerate(self.regions) if r.end - r.start > self.WINDOW]
+
+    def __iter__(self) -> Iterator[Speech]:
+        return iter(self.regions)
+
+    def __len__(self) -> int:
+        return len(self.regions)
+
+    def first(self, a: int, b: int) -> Optional[Speech]:
+        """The first region (in list order) with ``start <= a`` and ``b <= end + 1``."""
+        regs = self.regions
+        best = -1
+        # a short region holding [a, b) starts within WINDOW + 1 of b
+        lo = bisect_left(self._starts, b - 1 - self.WINDOW)
+        hi = bisect_right(self._starts, a)
+        for j in range(lo, hi):
+            i = self._order[j]
+            if b <= regs[i].end + 1 and (best < 0 or i < best):
+                best = i
+        for i in self._long:
+            if best >= 0 and i > best:
+                break
+            r = regs[i]
+            if r.start <= a and b <= r.end + 1:
+                best = i
+                break
+        return regs[best] if best >= 0 else None
+
+
+def speaker_at(regions: "Sequence[Speech] | SpeechIndex", a: int, b: int) -> Tuple[bool, Optional[str]]:
+    """(inside speech?, speaker) for a claim at [a, b): the first region holding it wins."""
+    if isinstance(regions, SpeechIndex):
+        r = regions.first(a, b)
+        return (True, r.speaker) if r is not None else (False, None)
     for r in regions:
         if r.start <= a and b <= r.end + 1:
             return True, r.speaker

@@ -76,7 +76,33 @@ def _org_subject(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], kinds: 
         return nm if ok(nm, kind) else None
     if doc.main is None:
         return None
+    main_kind = doc.org_kind.get(doc.main, c.place_kind)
+    heads = _kind_heads(c)
+    for hm in _THE_NOUN.finditer(n, clause[0], clause[1]):
+        other = heads.get(hm.group(1).lower())
+        if other and main_kind and other != main_kind:
+            # "the school was inspected" in a council's press release is about the school
+            cands = sorted({org_name(doc, o) for o in doc.orgs if doc.org_kind.get(org_name(doc, o), o.org_kind) == other})
+            return cands[0] if len(cands) == 1 and ok(cands[0], other) else None
     return doc.main if ok(doc.main, doc.org_kind.get(doc.main, c.place_kind)) else None
+
+
+_THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b", re.IGNORECASE)
+_HEADS: dict = {}
+
+
+def _kind_heads(c: Compiled) -> dict:
+    """Head nouns of the organisation suffixes that name one kind only ("school", "prison", "police")."""
+    got = _HEADS.get(id(c))
+    if got is None or got[0] is not c:
+        seen: dict = {}
+        for suffix, kind in c.suffix_kind.items():
+            if kind:
+                seen.setdefault(suffix.split()[-1], set()).add(kind)
+        shared = {key(a).split()[-1] for a in c.entity_of}  # "the board" may be an improvement board
+        got = (c, {w: next(iter(k)) for w, k in seen.items() if len(k) == 1 and w not in shared})
+        _HEADS[id(c)] = got
+    return got[1]
 
 
 def _value_ok(c: Compiled, vs: ValueSet, n: str, clause: Tuple[int, int], m: "re.Match[str]") -> Tuple[bool, float]:

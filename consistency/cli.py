@@ -94,6 +94,11 @@ def findings_text(findings: Sequence[Finding]) -> str:
 
 def report_text(report: Report) -> str:
     parts = [f"Sources ({len(report.sources)})", sources_table(report), ""]
+    for s in report.sources:
+        if s.published is None and s.published_range is not None and s.published_basis:
+            parts.append(f"{_clean(s.id)}: publication date estimated from its text: {_clean(s.published_basis)}")
+    if parts[-1] != "":
+        parts.append("")
     if report.claims:
         parts.append(f"{len(report.claims)} claims; {len(report.findings)} findings")
         parts.append("")

@@ -474,29 +474,55 @@ def _dask_apply(claims: Iterable[Claim], apply: Callable[..., Any], mapping: Any
     return list(apply(list(claims), mapping))
 
 
-class _BucketOf:
-    """Picklable key function: the stable bucket of a claim's shuffle key."""
+class _Opaque:
+    """Holds functions for a task's argument: Dask would take a bare tuple ``(f, ...)`` as a task."""
 
-    def __init__(self, n: int, key: Callable[[Claim], Any]) -> None:
+    __slots__ = ("items",)
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = tuple(items)
+
+    def __getstate__(self) -> Tuple[Any, ...]:
+        return self.items
+
+    def __setstate__(self, state: Tuple[Any, ...]) -> None:
+        self.items = state
+
+
+def _tag_for_passes(claims: Iterable[Claim], keys: _Opaque) -> List[Tuple[int, Any, Claim]]:
+    out = []
+    for c in claims:
+        for i, key in enumerate(keys.items):
+            k = key(c)
+            if k is not None:
+                out.append((i, k, c))
+    return out
+
+
+class _TaggedBucket:
+    """Picklable groupby key: the stable bucket of (pass, key)."""
+
+    def __init__(self, n: int) -> None:
         self.n = n
-        self.key = key
 
-    def __call__(self, c: Claim) -> int:
-        return block_bucket(self.key(c), self.n)
-
-
-class _Needed:
-    """Picklable filter: the claims a pass needs."""
-
-    def __init__(self, key: Callable[[Claim], Any]) -> None:
-        self.key = key
-
-    def __call__(self, c: Claim) -> bool:
-        return self.key(c) is not None
+    def __call__(self, item: Tuple[int, Any, Claim]) -> int:
+        return block_bucket((item[0], item[1]), self.n)
 
 
-def _dask_check_group(group: Tuple[int, List[Claim]], ruleset: Any, check: Callable[..., Any]) -> List[Finding]:
-    return list(check(list(group[1]), ruleset))
+def _check_group_tagged(group: Tuple[int, List[Tuple[int, Any, Claim]]], ruleset: Any, fns: _Opaque) -> List[Finding]:
+    return _check_tagged([(i, c) for i, _, c in group[1]], ruleset, fns)
+
+
+def _check_tagged(items: Sequence[Tuple[int, Claim]], ruleset: Any, fns: _Opaque) -> List[Finding]:
+    """One bucket holding claims of several passes: each pass's check on its own claims."""
+    ruleset = _unpack_ruleset(ruleset)
+    by_pass: dict = {}
+    for i, c in items:
+        by_pass.setdefault(i, []).append(c)
+    out: List[Finding] = []
+    for i in sorted(by_pass):
+        out.extend(fns.items[i](by_pass[i], ruleset))
+    return out
 
 
 class DaskExecutor(Executor):
@@ -556,11 +582,6 @@ class DaskExecutor(Executor):
         # a few partitions per worker: enough to balance and to bound a retry's cost
         return max(1, min(n, self.workers * 4, -(-n // 8)))
 
-    def _bag(self, items: Sequence[Any]) -> Any:
-        import dask.bag as db
-
-        return db.from_sequence(list(items), npartitions=self._nparts(len(items)))
-
     def _compute(self, *collections: Any) -> Tuple[Any, ...]:
         return tuple(self.client.compute(list(collections), sync=True))
 
@@ -574,26 +595,38 @@ class DaskExecutor(Executor):
         return [r for part in self.client.gather(futs) for r in part]
 
     def check_claims(self, claims: Sequence[Claim], ruleset: Any, check: Union[Stages, Callable[..., Any]]) -> List[Finding]:
-        import dask
-
+        """Claims held by the driver: bucketed here by each pass's key and checked one bucket per
+        task (no shuffle needed: they are sent once, straight to their bucket)."""
         st = _as_stages(check)
         if not claims:
             return sorted(st.check([], ruleset), key=finding_order)
-        rs = dask.delayed(ruleset, pure=True)
-        passes = self._shuffle_check(self._bag(sorted_claims(claims)), rs, st)
-        return merge_findings(self._compute(*passes))
+        client = self.client
+        rs_f = client.submit(_ident, ruleset, pure=False)
+        passes = st.passes()
+        nb = max(1, self.workers * 4)
+        buckets: List[List[Tuple[int, Claim]]] = [[] for _ in range(nb)]
+        for c in claims:
+            for i, (key, _) in enumerate(passes):
+                k = key(c)
+                if k is not None:
+                    buckets[block_bucket((i, k), nb)].append((i, c))
+        fns = _Opaque([fn for _, fn in passes])
+        full = [b for b in buckets if b]
+        futs = client.map(_check_tagged, full, [rs_f] * len(full), [fns] * len(full), pure=False)
+        found = client.gather(futs)
+        client.cancel(futs + [rs_f])
+        return merge_findings(found)
 
-    def _shuffle_check(self, claims_bag: Any, rs: Any, stages: Stages) -> List[Any]:
-        """One hash shuffle per engine pass: claims travel to the partition of their key's bucket
-        (``groupby(..., shuffle="tasks")``), each bucket is checked where it lands."""
+    def _shuffle_check(self, claims_bag: Any, rs: Any, stages: Stages) -> Any:
+        """Claims held by the workers: one hash shuffle for every engine pass at once. Each claim
+        travels, tagged with its pass, to the partition of its key's bucket
+        (``groupby(..., shuffle="tasks")``), and each bucket is checked where it lands."""
+        passes = stages.passes()
         nparts = max(1, claims_bag.npartitions)
         nbuckets = max(nparts, self.workers * 4)
-        out = []
-        for key, fn in stages.passes():
-            needed = claims_bag if key is claim_block or key is claim_subject else claims_bag.filter(_Needed(key))
-            groups = needed.groupby(_BucketOf(nbuckets, key), npartitions=nparts, shuffle="tasks")
-            out.append(groups.map(_dask_check_group, rs, fn).flatten())
-        return out
+        tagged = claims_bag.map_partitions(_tag_for_passes, _Opaque([k for k, _ in passes]))
+        groups = tagged.groupby(_TaggedBucket(nbuckets), npartitions=nparts, shuffle="tasks")
+        return groups.map(_check_group_tagged, rs, _Opaque([fn for _, fn in passes])).flatten()
 
     def run(
         self,
@@ -638,14 +671,20 @@ class DaskExecutor(Executor):
             # exact fallback: ``resolve`` needs every claim at once, so it runs on the driver (which
             # gathers the claims for the report anyway), and the result is scattered back
             flat = [c for part in client.gather(raw) for c in part]
-            done = stages.resolve(list(flat), ruleset)
-            resolved = client.map(_ident, _chunks(list(done), max(1, -(-len(done) // max(1, len(raw))))), pure=False)
+            done = list(stages.resolve(list(flat), ruleset))
+            meta_v = [m for part in client.gather(meta) for m in part]
+            client.cancel(ext + raw + meta + [rs_f])
+            findings = self.check_claims(done, ruleset, stages) if run_checks else []
+            srcs = [m for m in meta_v if isinstance(m, Source)] + [s for s, _ in extracted]
+            diags = [m for m in meta_v if isinstance(m, Diagnostic)]
+            return _finish(srcs, done, findings, diags, [])
         # 3. shuffle by the engine's keys and check each bucket where it lands
         found: list = []
         if run_checks:
             rs_d = dask.delayed(_ident)(rs_f)
             claims_bag = db.from_delayed([dask.delayed(_ident)(r) for r in resolved])
-            found = list(self._compute(*self._shuffle_check(claims_bag, rs_d, stages)))
+            (found,) = self._compute(self._shuffle_check(claims_bag, rs_d, stages))
+            found = [found]
         meta_v = [m for part in client.gather(meta) for m in part]
         claims_v = [c for part in client.gather(resolved) for c in part]
         for futs in (ext, raw, meta, resolved, [rs_f]):

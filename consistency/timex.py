@@ -170,6 +170,7 @@ _ALTS = [
         "trail",
         rf"\bthe\s+(?P<tr_w>last|past|previous|preceding|next|coming|following)\s+(?:(?P<tr_n>{NUM})\s+)?(?P<tr_u>{UNIT})\b(?!-)",
     ),
+    ("within", rf"\bwithin\s+(?P<wi_n>{NUM})\s+(?P<wi_u>{UNIT})\b(?!-)"),
     (
         "unitrel",
         r"\bthe\s+(?P<ur_u>year|month|week|day)\s+(?P<ur_d>before|after|earlier|later)\b"
@@ -199,7 +200,7 @@ _FIRST = {
     "my": _PARTS_W + " #m", "yrto": "the", "mrel": _PARTS_W + " last next this #m",
     "part": _PARTS_W + " first second third fourth final last spring summer autumn winter", "qtr": "q #d",
     "qbare": "the", "decade": "the early mid late #d", "season": "this last next early late the spring summer autumn winter",
-    "ago": _QUAL_W + " " + _NUM_W + " #d", "fwd": "in", "off": _QUAL_W + " " + _NUM_W + " #d", "trail": "the", "unitrel": "the",
+    "ago": _QUAL_W + " " + _NUM_W + " #d", "fwd": "in", "off": _QUAL_W + " " + _NUM_W + " #d", "trail": "the", "within": "within", "unitrel": "the",
     "later": "later earlier", "rel": "this last next", "dayw": "today yesterday tomorrow tonight last this",
     "prev": "since at by until that the", "wd": "last next this #w", "year": "#d",
 }
@@ -549,7 +550,15 @@ def tense_at(text: str, start: int, end: int) -> str:
 def has_time_words(text: str) -> bool:
     """Quick test: can this text hold a time expression at all?"""
     low = text.lower()
-    return _DIGIT.search(low) is not None or any(w in low for w in _QUICK_WORDS)
+    return _DIGIT.search(low) is not None or _has_quick_word(low)
+
+
+def _has_quick_word(low: str) -> bool:
+    """Does ``low`` contain one of the quick words? (a plain loop: cheaper than any() over a generator)"""
+    for w in _QUICK_WORDS:
+        if w in low:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -644,18 +653,19 @@ def _find(text: str, low: str) -> List[_Cand]:
                 out.append(c)
         return out
     last = 0
+    digit_family, family_of, convert = _DIGIT_FAMILY, _WORD_FAMILY.get, _convert  # locals: a hot loop
     for t in _TOKEN.finditer(low):
+        w = t.group()
+        fam = digit_family if w[0] <= "9" else family_of(w)
+        if fam is None:
+            continue
         ts = t.start()
         if ts < last:
-            continue
-        w = t.group()
-        fam = _DIGIT_FAMILY if w[0] <= "9" else _WORD_FAMILY.get(w)
-        if fam is None:
             continue
         m = fam.match(low, ts)
         if m is None:
             continue
-        c = _convert(text, m)
+        c = convert(text, m)
         if c is _SKIP:
             last = m.end()  # an invalid date: consumed, never repaired into a month
         elif c is not None:
@@ -880,6 +890,10 @@ def _convert(text: str, m: "re.Match[str]") -> Optional[_Cand]:  # noqa: C901 - 
         qmod = _QUAL_MOD.get(" ".join(g("of_q").lower().split())) if g("of_q") else None
         c = _Cand(s, e, "evt", _gran_of_unit(u), approx=True, mod=qmod, evt=(n, u, d))
         return c
+    if k == "within":  # "within three years": from the day after the anchor to three years on
+        n = _num(g("wi_n"))
+        u = _unit(g("wi_u"))
+        return C("rel", "range", rel=lambda r, n=n, u=u: (r + timedelta(days=1), _shift(r, n, u)))
     if k == "trail":
         w = g("tr_w").lower()
         u = _unit(g("tr_u"))
@@ -1115,7 +1129,7 @@ def tag(text: str, anchor: Anchor, *, offset: int = 0, previous: Optional[TimeSp
     if not text:
         return []
     low = text.lower()
-    if _DIGIT.search(low) is None and not any(w in low for w in _QUICK_WORDS):
+    if _DIGIT.search(low) is None and not _has_quick_word(low):
         return []
     cands = _merge_ranges(text, _find(text, low))
     if not cands:

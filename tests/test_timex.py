@@ -248,6 +248,9 @@ CASES = [
      [("2009", "2009-01-01", "2009-12-31", "year", {}), ("a decade ago", "2009-01-01", "2009-12-31", "year", {"approximate": True})]),
     ("2019-01-15", "Funding will rise over the next three years.",
      [("the next three years", "2019-01-16", "2022-01-15", "range", {})]),
+    # regression: "within N years" was not read at all (a forecast's window)
+    ("2014-04-24", "She expected the service to be rated good within three years.",
+     [("within three years", "2014-04-25", "2017-04-24", "range", {})]),
     ("2019-01-15", "Sickness rates were high in the 12 months to June 2018.",
      [("the 12 months to June 2018", "2017-07-01", "2018-06-30", "range", {})]),
     ("2019-01-15", "Between May and August 2018 the academy had no permanent head.",

@@ -12,7 +12,8 @@ What counts as incompatible depends on the attribute's type:
 * quantity: comparable figures (same unit, reported within ``max_gap_days``, same kind of
   measurement window; see ``approximate``) that differ beyond the tolerance: detail ``figures``.
 * event: on a single-valued event attribute (each named event happens once per subject), the same
-  event dated at non-overlapping times (detail ``dates``), or reported as past by an article
+  event dated at non-overlapping times (detail ``dates``; a warning with detail ``dates-far`` when the
+  dates are more than a year apart, which may be two separate events), or reported as past by an article
   dated before another source's date for it (detail ``reported-before``). A claim marked "again",
   "new" or "second" makes the event a repeat: no date conflict is reported for it.
 
@@ -43,7 +44,8 @@ from ._say import about, cite, cite_group, day, join_and, when
 ID = "conflict"
 KIND = "conflict"
 SEVERITY = "error"
-DETAIL_SEVERITY: Mapping[str, str] = {"within-period": "warning"}
+DETAIL_SEVERITY: Mapping[str, str] = {"within-period": "warning", "dates-far": "warning"}
+_FAR_DAYS = 366  # an event dated this far apart by two sources may be two events
 APPLIES_TO = ("ordinal", "enum", "quantity", "event")
 SCOPE = "block"
 DEFAULT: Mapping[str, Any] = {"max_gap_days": 92}
@@ -258,6 +260,13 @@ def _dates(block: Block, attribute: Attribute) -> Iterator[Finding]:
             srcs = [{c.source for _, c in cl} for cl in clusters]
             if len(set().union(*srcs)) >= 2:
                 sides = " vs ".join(cite_group([c for _, c in cl], attribute) for cl in clusters)
+                gap = max(nxt[0][0][0] - max(iv[1] for iv, _ in cur) for cur, nxt in zip(clusters, clusters[1:]))
+                if gap > _FAR_DAYS:  # more than a year apart: as likely two events as one misdated
+                    msg = (f"{block.subject}: {label} ({value}) dated more than a year apart: {sides} — either one "
+                           "source misdates it or these are separate events that no source calls a repeat")
+                    yield block.finding(ID, KIND, DETAIL_SEVERITY["dates-far"], [c for cl in clusters for _, c in cl],
+                                        msg, "dates-far")
+                    continue
                 msg = f"{block.subject}: one {label} ({value}) dated differently: {sides} — the times do not overlap and no source calls it a repeat"
                 yield block.finding(ID, KIND, SEVERITY, [c for cl in clusters for _, c in cl], msg, "dates")
                 continue

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence, Tuple
 
+import attrs
+
 from ..model import Claim, Sentence, Source, TimeSpan
 from ..rulepack import RuleSet
 from .. import timex
@@ -55,10 +57,12 @@ def _trim(text: str, a: int, b: int) -> Tuple[int, int]:
     return a, b
 
 
-def _nearest(times: Sequence[TimeSpan], a: int, b: int, lo: int, hi: int) -> Optional[TimeSpan]:
+def _nearest(times: Sequence[TimeSpan], a: int, b: int, lo: int, hi: int, unresolved: bool = False) -> Optional[TimeSpan]:
     best = None
     for t in times:
-        if t.span is None or not (lo <= t.span[0] and t.span[1] <= hi) or t.start is None and t.end is None:
+        if t.span is None or not (lo <= t.span[0] and t.span[1] <= hi):
+            continue
+        if t.start is None and t.end is None and not unresolved:
             continue  # an unresolved time ("nine months after") dates nothing
         d = max(0, t.span[0] - b, a - t.span[1])
         if best is None or d < best[0]:
@@ -123,6 +127,8 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
             i = doc.sentence_of(m.start(), m.end())
             if i >= 0:
                 mults[i].append(m)
+    heads_re = _heads_re(c)
+    last_event: dict = {}  # head noun ("notice", "visit") -> the last event named with it
     people = [0] * k
     for p in doc.persons:
         i = doc.sentence_of(p.start, p.end)
@@ -148,10 +154,19 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
             here = [e for e in sent_ents if _carries(c, e)]
             if here:
                 carried_entity = here[-1]
+        if heads_re is not None and heads_re.search(n, s.start, s.end):
+            frames_here += _event_references(n, s, frames_here, last_event, heads_re)
+        for f, _ in frames_here:
+            if f.kind == "event":
+                for w in (n[f.span[0]:f.span[1]].lower().split()[-1:] + str(f.value).lower().split()[-1:]):
+                    last_event[w] = f
         frames_here = _drop_generic_events(_drop_subject_nominals(c, frames_here))
         own = _share_times(frames_here, times, anchor, pub_time)
         for fi, (f, cl) in enumerate(frames_here):
-            claim = _claim(c, source, text, n, s, f, cl, own.get(fi, times), previous, regions, carry_re, pub_time, pub_basis)
+            rival = any(g.predicate == f.predicate and g.subject == f.subject and str(g.value) != str(f.value)
+                        for g, _ in frames_here)
+            claim = _claim(c, source, text, n, s, f, cl, own.get(fi, times), previous, regions, carry_re, pub_time, pub_basis,
+                           rival)
             if claim is not None:
                 out.append(claim)
         if people[si]:
@@ -198,7 +213,7 @@ def _share_times(frames_here: List[Tuple["Frame", Tuple[int, int]]], times: Sequ
         by_time: dict = {}
         for i in idxs:
             f, cl = frames_here[i]
-            t = _nearest(times, f.span[0], f.span[1], cl[0], cl[1])
+            t = _nearest(times, f.span[0], f.span[1], cl[0], cl[1], unresolved=True)
             if t is not None:
                 by_time.setdefault(id(t), (t, []))[1].append(i)
         for t, members in by_time.values():
@@ -208,7 +223,7 @@ def _share_times(frames_here: List[Tuple["Frame", Tuple[int, int]]], times: Sequ
             for i in members:
                 if i != keep:
                     own[i] = [x for x in own.get(i, times) if x is not t]
-            if t.anchor == "previous" and pub_time is not None and t.span is not None and t.text:
+            if (t.anchor == "previous" or t.start is None) and pub_time is not None and t.span is not None and t.text:
                 # "from 38 per cent a year earlier" beside a figure of today: earlier than the
                 # article's date, not than whatever time the previous sentence named
                 re_t = timex.tag(t.text, anchor, offset=t.span[0], previous=pub_time)
@@ -230,6 +245,40 @@ def _drop_subject_nominals(c: Compiled, frames_here: List[Tuple["Frame", Tuple[i
     return out
 
 
+_HEADS_RE: dict = {}
+
+
+def _heads_re(c: Compiled) -> Optional["re.Pattern[str]"]:
+    """"the notice", "the visit": head nouns of an event attribute's multi-word names that are not
+    names themselves; such a phrase points back to the event last named with that head."""
+    got = _HEADS_RE.get(id(c))
+    if got is None or got[0] is not c:
+        heads = set()
+        for vs in c.valuesets:
+            if vs.attribute.type == "event":
+                for k in vs.canon:
+                    ws = k.split()
+                    if len(ws) > 1 and ws[-1] not in vs.canon and ws[-1].isalpha():
+                        heads.add(ws[-1])
+        rx = re.compile(r"\b(?:the|this|that)\s+(" + "|".join(sorted(heads)) + r")\b", re.IGNORECASE) if heads else None
+        got = (c, rx)
+        _HEADS_RE[id(c)] = got
+    return got[1]
+
+
+def _event_references(n: str, s: Sentence, frames_here, last_event: dict, rx) -> list:
+    """Frames for "The notice was issued on 14 March": the event last named with that head noun."""
+    out = []
+    for m in rx.finditer(n, s.start, s.end):
+        f = last_event.get(m.group(1).lower())
+        if f is None or any(g.predicate == f.predicate and g.span[0] < m.end() and m.start() < g.span[1]
+                            for g, _ in frames_here):
+            continue
+        cl = next(((a, b) for a, b in clauses(n, s.start, s.end) if a <= m.start() < b), (s.start, s.end))
+        out.append((attrs.evolve(f, span=(m.start(1), m.end(1)), confidence=f.confidence - 0.1, subject_span=None), cl))
+    return out
+
+
 def _drop_generic_events(frames_here: List[Tuple["Frame", Tuple[int, int]]]) -> List[Tuple["Frame", Tuple[int, int]]]:
     """"The inspection, in January, was the first full inspection since ...": a generic event name
     ("inspection") beside a specific one it ends ("full inspection") in one sentence is the same event."""
@@ -246,12 +295,25 @@ def _drop_generic_events(frames_here: List[Tuple["Frame", Tuple[int, int]]]) -> 
 
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|finally\s+|formally\s+|officially\s+)?(?:been\s+)?$", re.IGNORECASE)
 
+_ART = re.compile(r"\s*(?:(?:a|an|the|its|their|new|fresh|second|formal|statutory)\s+)*$", re.IGNORECASE)
+_VERB = re.compile(r"[a-z]+(?:ed|en|t)\s*$", re.IGNORECASE)
+
+
+def _verb_before(n: str, lo: int, v: int) -> int:
+    """Where the participle right before an event's noun phrase starts ("has issued |an improvement
+    notice"), so that "has issued" can be found before it; else ``v``."""
+    m = _ART.search(n, lo, v)
+    head = m.start() if m else v
+    vm = _VERB.search(n, max(lo, head - 20), head)
+    return vm.start() if vm else v
+
+
 _BOUNDARY = re.compile(r"(?<![\w-])(?:after|following|before|prior\s+to|ahead\s+of|prompted\s+by|in\s+the\s+wake\s+of)\b", re.IGNORECASE)
 
 
 def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame, cl: Tuple[int, int],
            times: Sequence[TimeSpan], previous: Optional[TimeSpan], regions, carry_re,
-           pub_time: Optional[TimeSpan], pub_basis: str) -> Optional[Claim]:
+           pub_time: Optional[TimeSpan], pub_basis: str, rival: bool = False) -> Optional[Claim]:
     conf = f.confidence
     t = _nearest(times, f.span[0], f.span[1], cl[0], cl[1])
     basis = "stated"
@@ -274,15 +336,20 @@ def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame
             cm = carry_re.search(n, s.start, cl[0])
         if cm is not None and previous is not None:
             t, basis, conf = previous, "carried", conf - 0.15
-    if t is None and f.kind not in ("event", "lifecycle"):
+    if t is None and rival and f.kind not in ("event", "lifecycle"):
         for bm in _BOUNDARY.finditer(n, cl[0], f.span[0]):
             if "," not in n[bm.end():f.span[0]]:
-                blocked = True  # "two years after it was rated inadequate": a past state, time unknown
+                # "upgraded to requires improvement, two years after it was rated inadequate": the
+                # sentence tells of a change, so the value after "after" is the past one, time unknown
+                blocked = True
+    if t is None and f.prior:
+        return None  # "fell to 25 per cent from 38 per cent": 38 held earlier, when is not said
     if t is None:
         if f.needs_time or blocked and f.kind not in ("event", "lifecycle"):
             return None  # a state or figure told as background to a dated event: its time is unknown
-        if f.kind == "lifecycle" and not blocked and pub_time is not None and _PERFECT.search(n, max(cl[0], f.span[0] - 40), f.span[0]):
-            # "plans have been scrapped", "has announced": done by the article's date, day unknown
+        if f.kind in ("lifecycle", "event") and not blocked and pub_time is not None and _PERFECT.search(
+                n, max(cl[0], f.span[0] - 40), f.span[0] if f.kind == "lifecycle" else _verb_before(n, cl[0], f.span[0])):
+            # "plans have been scrapped", "has issued an improvement notice": done by the article's date, day unknown
             t = TimeSpan(pub_time.start, pub_time.end, pub_time.granularity, text="", modifier="by",
                          approximate=pub_time.approximate, anchor=pub_time.anchor)
             basis, conf = pub_basis, conf - 0.05
@@ -301,9 +368,14 @@ def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame
     modality, qual, ndir = decide(c, n, cl, f.span, reported, future, plan_ok)
     if f.weak and basis != "stated" and modality not in ("plan", "prediction"):
         return None  # "the creation of X" with no time and no plan: done, doing or planned? unknown
-    if modality == "plan" and t is not None and basis == "stated" and t.end is not None:
+    if modality == "negated" and t is not None and basis == "stated" and t.span is not None and pub_time is not None \
+            and "," in n[min(t.span[1], f.span[1]):max(t.span[0], f.span[0])]:
+        # "A trust, announced in September 2017, has still not been set up": the denial holds now
+        t, basis = pub_time, pub_basis
+    if modality == "plan" and t is not None and basis == "stated" and t.end is not None and t.modifier != "by":
         ref = source.published or (source.published_range[0] if source.published_range else None)
         if ref is not None and t.end < ref:  # a past time dates the decision, not the plan's target
+            # (a past deadline, "was due to open by April 2018", stays: the plan may have missed it)
             t, basis = None, "none"
     direction = f.direction
     if ndir:

@@ -12,7 +12,7 @@ import attrs
 
 from ..model import Sentence
 from .compiled import Compiled, key
-from .subjects import Doc, scoped
+from .subjects import THE_NOUN, Doc, kind_heads, org_name, scoped
 
 __all__ = ["RoleFrame", "roles"]
 
@@ -230,10 +230,28 @@ def roles(c: Compiled, doc: Doc, n: str, s: Sentence) -> List[RoleFrame]:
                     lo = doc.starts[i - 1] if i > 0 else s.start
                 before = doc.within(doc.orgs, doc.org_starts, lo, a)
                 o = (doc.places.get(before[-1].name, before[-1].name) if before[-1].kind == "place" else before[-1].name) if before else None
+            if not o and not nat:
+                o = _kind_anaphor_org(c, doc, n, s, a)
             org = o if o else (None if nat else doc.main)
             value = f"{t}, {org}" if org else t
             out.append(RoleFrame(name, value, (a, b)))
     return out
+
+
+def _kind_anaphor_org(c: Compiled, doc: Doc, n: str, s: Sentence, a: int) -> Optional[str]:
+    """"The school was inspected in May. Headteacher Jo Bloggs said ...": a title with no organisation
+    right after "the school" (this or the previous sentence) belongs to the one school the article
+    names, not to the council that published it."""
+    heads = kind_heads(c)
+    main_kind = doc.org_kind.get(doc.main, c.place_kind) if doc.main else ""
+    i = doc.sentence_of(s.start, s.end)
+    lo = doc.starts[i - 1] if i > 0 else s.start
+    kinds = [heads.get(m.group(1).lower()) for m in THE_NOUN.finditer(n, lo, a)]
+    kinds = [k for k in kinds if k and k != main_kind]
+    if not kinds:
+        return None
+    cands = sorted({org_name(doc, o) for o in doc.orgs if doc.org_kind.get(org_name(doc, o), o.org_kind) == kinds[-1]})
+    return cands[0] if len(cands) == 1 else None
 
 
 def _clause_start(n: str, lo: int, hi: int) -> int:

@@ -18,7 +18,7 @@ from ..model import Sentence
 from ..rulepack import Entity
 from .compiled import Compiled, cap_starts, key, matches_at, tokens
 
-__all__ = ["Mention", "Doc", "scan_document", "entities_in", "scoped"]
+__all__ = ["Mention", "Doc", "scan_document", "entities_in", "scoped", "kind_heads", "THE_NOUN"]
 
 
 @attrs.frozen(slots=True)
@@ -267,3 +267,21 @@ def scoped(doc: Doc, e: Entity) -> str:
     if e.scoped and doc.main:
         return f"{doc.main}: {e.name}"
     return e.name
+
+
+THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b", re.IGNORECASE)
+_HEADS: dict = {}
+
+
+def kind_heads(c: Compiled) -> dict:
+    """Head nouns of the organisation suffixes that name one kind only ("school", "prison", "police")."""
+    got = _HEADS.get(id(c))
+    if got is None or got[0] is not c:
+        seen: dict = {}
+        for suffix, kind in c.suffix_kind.items():
+            if kind:
+                seen.setdefault(suffix.split()[-1], set()).add(kind)
+        shared = {key(a).split()[-1] for a in c.entity_of}  # "the board" may be an improvement board
+        got = (c, {w: next(iter(k)) for w, k in seen.items() if len(k) == 1 and w not in shared})
+        _HEADS[id(c)] = got
+    return got[1]

@@ -16,7 +16,7 @@ import attrs
 
 from ..model import TimeSpan
 from .compiled import Compiled, Hit, ValueSet, key
-from .subjects import Doc, Mention, org_name, scoped
+from .subjects import THE_NOUN, Doc, Mention, kind_heads, org_name, scoped
 
 __all__ = ["Frame", "frames", "quantities"]
 
@@ -36,8 +36,10 @@ class Frame:
     needs_time: bool = False
     weak: bool = False  # from a vague synonym: needs a stated time or a plan cue
     subject_span: Optional[Tuple[int, int]] = None
+    prior: bool = False  # the starting point of a change ("from 38 per cent"): never "as of" the article
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _PHRASAL_UP = re.compile(r"\b(?:make|makes|made|making|made|end|ends|ended|ending|sum|sums|summed|set|sets|take|takes|took|taken|taking)\s+up$", re.IGNORECASE)
 _AT_GERUND = re.compile(r"(?:at|in)\s+[a-z]+ing\b")
 _TOKEN = re.compile(r"[A-Za-z][\w'-]*")
@@ -77,8 +79,8 @@ def _org_subject(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], kinds: 
     if doc.main is None:
         return None
     main_kind = doc.org_kind.get(doc.main, c.place_kind)
-    heads = _kind_heads(c)
-    for hm in _THE_NOUN.finditer(n, clause[0], clause[1]):
+    heads = kind_heads(c)
+    for hm in THE_NOUN.finditer(n, clause[0], clause[1]):
         other = heads.get(hm.group(1).lower())
         if other and main_kind and other != main_kind:
             # "the school was inspected" in a council's press release is about the school
@@ -87,22 +89,12 @@ def _org_subject(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], kinds: 
     return doc.main if ok(doc.main, doc.org_kind.get(doc.main, c.place_kind)) else None
 
 
-_THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b", re.IGNORECASE)
-_HEADS: dict = {}
-
-
-def _kind_heads(c: Compiled) -> dict:
-    """Head nouns of the organisation suffixes that name one kind only ("school", "prison", "police")."""
-    got = _HEADS.get(id(c))
-    if got is None or got[0] is not c:
-        seen: dict = {}
-        for suffix, kind in c.suffix_kind.items():
-            if kind:
-                seen.setdefault(suffix.split()[-1], set()).add(kind)
-        shared = {key(a).split()[-1] for a in c.entity_of}  # "the board" may be an improvement board
-        got = (c, {w: next(iter(k)) for w, k in seen.items() if len(k) == 1 and w not in shared})
-        _HEADS[id(c)] = got
-    return got[1]
+def _scoped(doc: Doc, e) -> Optional[str]:
+    """The subject of an organisation's own measure ("<council>: referrals"); None when the article
+    names no organisation: a bare "referrals" figure would merge with every other article's."""
+    if e.scoped and not doc.main:
+        return None
+    return scoped(doc, e)
 
 
 def _value_ok(c: Compiled, vs: ValueSet, n: str, clause: Tuple[int, int], m: "re.Match[str]") -> Tuple[bool, float]:
@@ -129,6 +121,12 @@ def _value_ok(c: Compiled, vs: ValueSet, n: str, clause: Tuple[int, int], m: "re
         ok = bool(prev) and (prev[-1] in vs.before or " ".join(prev[-2:]) in vs.before)
         if not ok and vs.after is not None:
             ok = bool(vs.after.match(n, after_pos)) or bool(re.match(r"[A-Z]\w+\s+", n[after_pos:after_pos + 30]) and vs.after.match(n, after_pos + len(re.match(r"[A-Z]\w+\s+", n[after_pos:after_pos + 30]).group(0))))
+        if not ok and vs.triggers is not None:
+            # "rated the council inadequate": a judging verb, its object, then the value
+            far = _prev_words(n, lo, m.start(), 4, c.words["filler"])
+            seg = n[max(lo, m.start() - 50):m.start()]
+            ok = (not re.search(r"[,;:.()\"]", seg[-30:]) and
+                  any(w in vs.before and vs.triggers.fullmatch(w) for w in far[:-1]))
         if not ok:
             return False, 0
     return True, conf
@@ -342,16 +340,20 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
             if not cands:
                 continue
         e = min(cands, key=lambda e: (min(abs(e.start - b), abs(a - e.end)), e.start))
+        if _scoped(doc, e.entity) is None:  # type: ignore[arg-type]
+            continue
         start = a
         if qualifier is not None and hedge_re is not None:
             for hm in hedge_re.finditer(n, max(lo, a - 25), a):
                 if n[hm.end():a].strip() == "":
                     start = hm.start()
+        prior = bool(_FROM_BEFORE.search(n, max(lo, start - 30), start)) and (
+            change_re is not None and change_re.search(n, lo, start) is not None)
         out_unit = unit if pred != "count" else "count"
         if pred == "ratio":
             out_unit = "x"
         out.append(Frame(pred, scoped(doc, e.entity), val, (start, b), unit=out_unit, qualifier=qualifier,  # type: ignore[arg-type]
-                         direction=direction, confidence=0.85, rule=f"{attr.pack}:{pred}", kind="quantity"))
+                         direction=direction, confidence=0.85, rule=f"{attr.pack}:{pred}", kind="quantity", prior=prior))
     mult = c.group_re.get("multiply")
     if mult is not None:
         for mm in (mults if mults is not None else mult.finditer(n, lo, hi)):
@@ -364,6 +366,8 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
                 continue
             factor = float(c.canon_group("multiply", mm.group(0)) or 1)
             e = min(cands, key=lambda e: (min(abs(e.start - mm.end()), abs(mm.start() - e.end)), e.start))
+            if _scoped(doc, e.entity) is None:  # type: ignore[arg-type]
+                continue
             out.append(Frame("change", scoped(doc, e.entity), round((factor - 1) * 100, 6), mm.span(), unit="%",  # type: ignore[arg-type]
                              direction="up" if factor > 1 else "down", confidence=0.8,
                              rule=f"{c.quantity_attrs['change'].pack}:change", kind="quantity"))

@@ -174,6 +174,9 @@ def _add_common(p: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--max-bytes", type=int, default=None, metavar="N",
                    help="skip (with a diagnostic) any document larger than N bytes (default: %d)" % _DEFAULT_MAX_BYTES)
+    from .gate import add_executor_arguments
+
+    add_executor_arguments(p)
 
 
 def _available_formats() -> list[str]:
@@ -187,21 +190,49 @@ def _available_formats() -> list[str]:
     return names
 
 
+def _executor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .gate import executor_for
+
+    return executor_for(args)
+
+
 def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report = api.check(args.paths, args.rules, max_bytes=args.max_bytes)
+    with _executor(args) as ex:
+        report = api.check(args.paths, args.rules, max_bytes=args.max_bytes, executor=ex)
     _emit(_render(report, args.format, "report"), args.output, out)
     return _input_status(report, err)
 
 
 def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    srcs, claims, diags = api.extract(args.paths, args.rules, max_bytes=args.max_bytes)
+    if getattr(args, "store", None):
+        return _extract_to_store(args, out, err)
+    with _executor(args) as ex:
+        srcs, claims, diags = api.extract(args.paths, args.rules, max_bytes=args.max_bytes, executor=ex)
     report = Report(sources=srcs, claims=claims, findings=(), diagnostics=diags)
     _emit(_render(report, args.format, "claims"), args.output, out)
     return _input_status(report, err)
 
 
+def _extract_to_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``extract PATH... --store DIR``: publish the claims to the Parquet claim store."""
+    from . import store as _store
+
+    try:
+        with _executor(args) as ex:
+            report, commit = api.extract_to_store(args.paths, args.store, args.rules, executor=ex)
+    except _store.StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if commit is None:
+        out.write(f"nothing new to add to {args.store} ({len(report.sources)} document(s) read)\n")
+    else:
+        out.write(f"added {commit.claims} claim(s) of {commit.sources} document(s) to {args.store} "
+                  f"(commit {commit.name})\n")
+    return _input_status(report, err)
+
+
 def _cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report = api.check(args.paths, args.rules, max_bytes=args.max_bytes)
+    with _executor(args) as ex:
+        report = api.check(args.paths, args.rules, max_bytes=args.max_bytes, executor=ex)
     text = report.to_json() if args.format == "json" else timeline_text(report, args.subject)
     _emit(text, args.output, out)
     return _input_status(report, err)
@@ -244,9 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p, formats=fmts)
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("claims", help="the dated claims each article makes")
-    _add_common(p, formats=["text", "json"])
-    p.set_defaults(func=_cmd_claims)
+    for name, help_text in (("claims", "the dated claims each article makes"),
+                            ("extract", "the dated claims each article makes; with --store DIR, add them to a claim store")):
+        p = sub.add_parser(name, help=help_text)
+        _add_common(p, formats=["text", "json"])
+        p.add_argument("--store", metavar="DIR", help="write the claims to the Parquet claim store in DIR")
+        p.set_defaults(func=_cmd_claims)
 
     p = sub.add_parser("timeline", help="the dated history of each subject, one row per claim")
     _add_common(p, formats=["text", "json"])

@@ -1,17 +1,20 @@
 """Where the pipeline's two parallel stages run: in process, on a local process pool, or on Dask.
 
 The seam rests on two facts of the design (docs/architecture.md): extraction is a pure function of
-(document, rule packs), and the engine compares claims only within a block (subject, predicate).
+(document, rule packs), and the engine compares claims only within a group: a block (subject,
+predicate), one subject (subject-scoped checks) or one (predicate, value) (value-scoped checks).
 So every back end runs the same three stages, and gives the same report byte for byte:
 
 1. **map** ``extract_one(source, ruleset)`` over the documents (a failure becomes a
    :class:`~consistency.model.Diagnostic` naming the document; the others stand);
-2. **resolve** subjects across documents: where the claims are on the driver anyway (in process,
-   process pool) exactly ``resolve(claims)``; on Dask, with :attr:`Stages.resolve_split`, the
-   name counts are summed by a ``foldby`` reduction, the driver plans the mapping over the
-   distinct names and broadcasts it, and each partition applies it;
-3. **shuffle** the claims by a stable hash bucket of their block key and run the engine on each
-   bucket; the buckets' findings are concatenated and sorted by :func:`model.finding_order`.
+2. **resolve** subjects across documents: where the claims are on the driver (in process,
+   process pool, and Dask until the resolver is split) exactly ``resolve(claims)``; on Dask with
+   :attr:`Stages.resolve_split`, name counts are summed by a ``foldby`` reduction, the driver plans
+   the mapping over the distinct names and broadcasts it, and each partition applies it;
+3. **check** in passes (:attr:`Stages.check_passes`: by subject, and by (predicate, value) for
+   value-scoped checks): claims go to a stable hash bucket of each pass's key (a hash shuffle on
+   Dask, never a gather), the engine runs per bucket, and the findings are merged by id and
+   sorted by :func:`model.finding_order`.
 
 Dask is optional (``pip install "consistency[dask]"``); nothing here imports it until a Dask
 executor is built. See docs/scaling.md for the measures and the choices.
@@ -21,7 +24,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
@@ -305,12 +307,15 @@ class InProcessExecutor(Executor):
         return sorted(_as_stages(check).check(list(claims), ruleset), key=finding_order)
 
 
-def _warm(modules: Tuple[str, ...]) -> int:
+def _warm(modules: Tuple[str, ...], sample: Optional[Tuple[Any, ...]] = None) -> int:
     import importlib
     import time as _time
 
     for m in modules:
         importlib.import_module(m)
+    if sample is not None:
+        extract_one, source, ruleset = sample
+        _extract_safe(source, _unpack_ruleset(ruleset), extract_one)
     _time.sleep(0.05)  # let every worker take one
     return os.getpid()
 
@@ -343,7 +348,8 @@ class ProcessPoolExecutorBackend(Executor):
 
     name = "process-pool"
     #: below this many claims the engine runs in the driver: shipping them costs more than it saves
-    min_parallel_claims = 20000
+    #: (measured: the engine takes ~15-25 us a claim, pickling it there and back about as much)
+    min_parallel_claims = 500_000
     #: below this many documents extraction runs in the driver: starting workers costs more
     min_parallel_docs = 48
 
@@ -360,10 +366,12 @@ class ProcessPoolExecutorBackend(Executor):
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
         return self._pool
 
-    def start(self, modules: Sequence[str] = ("consistency.api",)) -> None:
-        """Start the workers now and import ``modules`` in each (so a timing excludes start-up)."""
+    def start(self, modules: Sequence[str] = ("consistency.api",), sample: Optional[Tuple[Any, ...]] = None) -> None:
+        """Start the workers now, import ``modules`` in each and, with ``sample`` =
+        (extract_one, source, ruleset), extract it once there (lazy caches, e.g. dateparser's
+        language data, fill on first use): so a timing measures throughput, not start-up."""
         pool = self._get_pool()
-        for f in [pool.submit(_warm, tuple(modules)) for _ in range(self.workers * 2)]:
+        for f in [pool.submit(_warm, tuple(modules), sample) for _ in range(self.workers * 2)]:
             f.result()
 
     def _discard_pool(self) -> None:
@@ -451,7 +459,13 @@ def _dask_claims(results: Iterable[DocResult]) -> List[Claim]:
 
 
 def _dask_meta(results: Iterable[DocResult]) -> List[Union[Source, Diagnostic]]:
-    return [r if isinstance(r, Diagnostic) else r[0] for r in results]
+    # the text stays behind: the driver has it, and it is most of a source's bytes
+    return [r if isinstance(r, Diagnostic) else attrs.evolve(r[0], text="") for r in results]
+
+
+def _with_text(meta: Iterable[Union[Source, Diagnostic]], sources: Sequence[Source]) -> List[Union[Source, Diagnostic]]:
+    texts = {(s.id, s.path): s.text for s in sources}
+    return [m if isinstance(m, Diagnostic) else attrs.evolve(m, text=texts[(m.id, m.path)]) for m in meta]
 
 
 def _dask_count(claims: Iterable[Claim], count: Callable[..., Any]) -> List[Tuple[str, int]]:
@@ -537,6 +551,9 @@ class DaskExecutor(Executor):
     """
 
     name = "dask"
+    #: claims held by the driver below this many are checked there (as the pool does): sending
+    #: them out and the findings back costs more than the engine (~15-25 us a claim)
+    min_parallel_claims = 500_000
 
     def __init__(
         self,
@@ -598,8 +615,8 @@ class DaskExecutor(Executor):
         """Claims held by the driver: bucketed here by each pass's key and checked one bucket per
         task (no shuffle needed: they are sent once, straight to their bucket)."""
         st = _as_stages(check)
-        if not claims:
-            return sorted(st.check([], ruleset), key=finding_order)
+        if len(claims) < self.min_parallel_claims:
+            return sorted(st.check(list(claims), ruleset), key=finding_order)
         client = self.client
         rs_f = client.submit(_ident, ruleset, pure=False)
         passes = st.passes()
@@ -672,7 +689,7 @@ class DaskExecutor(Executor):
             # gathers the claims for the report anyway), and the result is scattered back
             flat = [c for part in client.gather(raw) for c in part]
             done = list(stages.resolve(list(flat), ruleset))
-            meta_v = [m for part in client.gather(meta) for m in part]
+            meta_v = _with_text([m for part in client.gather(meta) for m in part], sources)
             client.cancel(ext + raw + meta + [rs_f])
             findings = self.check_claims(done, ruleset, stages) if run_checks else []
             srcs = [m for m in meta_v if isinstance(m, Source)] + [s for s, _ in extracted]
@@ -685,7 +702,7 @@ class DaskExecutor(Executor):
             claims_bag = db.from_delayed([dask.delayed(_ident)(r) for r in resolved])
             (found,) = self._compute(self._shuffle_check(claims_bag, rs_d, stages))
             found = [found]
-        meta_v = [m for part in client.gather(meta) for m in part]
+        meta_v = _with_text([m for part in client.gather(meta) for m in part], sources)
         claims_v = [c for part in client.gather(resolved) for c in part]
         for futs in (ext, raw, meta, resolved, [rs_f]):
             client.cancel(futs)
@@ -726,5 +743,3 @@ def describe(executor: Executor) -> str:
     """One line for a run summary: which back end, how many workers."""
     return f"{executor.name} ({executor.workers} worker{'s' if executor.workers != 1 else ''})"
 
-
-_ = sys

@@ -48,6 +48,8 @@ class Settings:
     statistics: bool = False
     root: str = "."
     config_path: Optional[str] = None
+    jobs: Optional[int] = None
+    scheduler: Optional[str] = None
 
 
 class Result:
@@ -224,6 +226,7 @@ def settings(args: argparse.Namespace) -> Settings:
         max_bytes=getattr(args, "max_bytes", None) or cfg.max_bytes,
         statistics=bool(getattr(args, "statistics", False)),
         root=cfg.root, config_path=cfg.path,
+        jobs=getattr(args, "jobs", None), scheduler=getattr(args, "scheduler", None),
     )
 
 
@@ -341,10 +344,21 @@ def _pipeline(paths: Sequence[str], s: Settings, ruleset: "RuleSet", cache: Any)
     sources = [_baseline.mark(src) for src in raw]
     for src in sources:
         diagnostics.extend(_baseline.find_acceptances(src)[1])
-    report = api.check(sources, ruleset, select=list(s.select) or None, ignore=list(s.ignore) or None,
-                       severities=dict(s.severity) or None, cache=cache)
+    with executor_for(s) as ex:
+        report = api.check(sources, ruleset, select=list(s.select) or None, ignore=list(s.ignore) or None,
+                           severities=dict(s.severity) or None, cache=cache, executor=ex)
     return Report(sources=report.sources, claims=report.claims, findings=report.findings,
                   diagnostics=[*report.diagnostics, *diagnostics])
+
+
+def executor_for(s: "Settings | argparse.Namespace") -> Any:
+    """The back end for ``--jobs`` / ``--scheduler`` (a context manager); a bad option is a usage error."""
+    from . import executors
+
+    try:
+        return executors.from_options(jobs=getattr(s, "jobs", None), scheduler=getattr(s, "scheduler", None))
+    except executors.ExecutorError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _summary(report: Report) -> dict[str, Any]:
@@ -480,8 +494,37 @@ def _say(stderr: TextIO, message: str) -> None:
     stderr.write(f"consistency: {neutralise(message)}\n")
 
 
+def _check_store(args: argparse.Namespace, s: Settings, stdout: TextIO, stderr: TextIO) -> int:
+    """``check NEW... --store DIR [--update]``: new documents against the stored record."""
+    from . import api, formats, store as _store
+
+    paths = [p for _, ps in s.sets for p in ps]
+    ruleset = with_tolerances(api.load_rules(list(s.rules) or None), s.tolerance, s.config_path or "the configuration")
+    try:
+        with executor_for(s) as ex:
+            report, commit = api.check_against_store(
+                paths, args.store, ruleset, update=bool(args.update), select=list(s.select) or None,
+                ignore=list(s.ignore) or None, severities=dict(s.severity) or None, executor=ex)
+    except _store.StoreError as exc:
+        raise UsageError(str(exc)) from None
+    _emit(formats.render(report, s.format), s.output, stdout)
+    for d in report.diagnostics:
+        _say(stderr, str(d))
+    if commit is not None:
+        _say(stderr, f"added {commit.claims} claim(s) of {commit.sources} document(s) to {args.store}")
+    rank = {sev: i for i, sev in enumerate(SEVERITIES)}
+    failing = [f for f in report.findings if rank[f.severity] <= rank[s.fail_on]]
+    if any(d.level == "error" for d in report.diagnostics):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     s = settings(args)
+    if getattr(args, "store", None):
+        return _check_store(args, s, stdout, stderr)
+    if getattr(args, "update", False):
+        raise UsageError("--update needs --store DIR (the claim store to add the documents to)")
     result = run_sets(s, warn=lambda m: _say(stderr, f"warning: {m}"))
     name = s.sets[0][0] if len(s.sets) == 1 else "+".join(n for n, _ in s.sets)
     to_file = bool(s.output and s.output != "-")
@@ -532,6 +575,15 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the claims cache")
     p.add_argument("--cache-dir", metavar="DIR", help="claims cache directory (default: .consistency_cache)")
     p.add_argument("--max-bytes", type=int, metavar="N", help="largest document to read, in bytes")
+    add_executor_arguments(p)
+
+
+def add_executor_arguments(p: argparse.ArgumentParser) -> None:
+    """``--jobs`` and ``--scheduler``, shared by every command that extracts."""
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes (default: every core; 1 = in process; small inputs stay in process)")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help="run on a Dask cluster: tcp://HOST:8786, or 'local' for a LocalCluster (needs consistency[dask])")
 
 
 def add_commands(sub: Any, formats: Sequence[str]) -> None:
@@ -546,6 +598,9 @@ def add_commands(sub: Any, formats: Sequence[str]) -> None:
     p.add_argument("--baseline", metavar="FILE", help="fail only on findings not recorded in FILE")
     p.add_argument("--no-baseline", action="store_true", help="ignore the baseline named in the configuration")
     p.add_argument("--statistics", action="store_true", help="count findings per check")
+    p.add_argument("--store", metavar="DIR", help="check the documents against the claim store in DIR "
+                   "(see 'consistency extract --store')")
+    p.add_argument("--update", action="store_true", help="with --store: also add the documents to the store")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("baseline", help="record today's findings so that check --baseline fails only on new ones")

@@ -128,3 +128,32 @@ def test_every_subpackage_is_listed_for_the_wheel():
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {"consistency." + p.parent.name for p in (root / "consistency").glob("*/__init__.py")}
     assert found | {"consistency", "consistency.rules"} == listed
+
+
+def test_jobs_flag_gives_the_same_report_and_bad_scheduler_is_a_usage_error():
+    code1, one, _ = run("report", str(SEEDS), "--format", "json", "--jobs", "1")
+    code2, two, _ = run("report", str(SEEDS), "--format", "json", "--jobs", "2")
+    assert code1 == code2 == 0 and one == two
+    code, _, err = run("report", str(SEEDS), "--scheduler", "nowhere")
+    assert code == 2 and "--scheduler" in err and "Traceback" not in err
+
+
+def test_extract_to_store_then_check_new_documents_against_it(tmp_path):
+    pytest.importorskip("pyarrow")
+    store = tmp_path / "store"
+    code, out, err = run("extract", str(SEEDS), "--store", str(store))
+    assert code == 0, err
+    assert "added" in out and "5 document(s)" in out
+    code, out, _ = run("extract", str(SEEDS), "--store", str(store))
+    assert code == 0 and "nothing new" in out  # the same bytes are never stored twice
+    new = tmp_path / "new.txt"
+    new.write_text(
+        "Northamptonshire children's services judged good\n\n3 June 2022\n\n"
+        "Inspectors rated Northamptonshire County Council's children's services good in May 2022.\n",
+        encoding="utf-8")
+    code, out, err = run("check", str(new), "--store", str(store), "--format", "json", "--no-cache")
+    assert code in (0, 1), err
+    doc = json.loads(out)
+    assert [s["id"] for s in doc["sources"] if s["id"] == "new"] == ["new"]
+    code, _, err = run("check", str(new), "--update", "--no-cache")
+    assert code == 2 and "--store" in err

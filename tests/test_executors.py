@@ -316,6 +316,9 @@ def test_dask_is_byte_identical_with_stand_ins(dask_client, baseline, corpus):
     res = ex.map_documents(corpus, None, fake_extract)
     assert res == InProcessExecutor().map_documents(corpus, None, fake_extract)
     assert ex.check_claims(list(baseline.claims), None, fake_check) == list(baseline.findings)
+    ex.min_parallel_claims = 0  # and checked on the workers, bucket by bucket
+    assert ex.check_claims(list(baseline.claims), None, fake_check) == list(baseline.findings)
+    assert _report(ex.run(corpus, None, STANDIN_NO_SPLIT)) == _report(baseline)
 
 
 @needs_dask

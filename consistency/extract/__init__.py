@@ -127,6 +127,7 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
             i = doc.sentence_of(m.start(), m.end())
             if i >= 0:
                 mults[i].append(m)
+    frac_re = c.group_re.get("fraction")
     heads_re = _heads_re(c)
     last_event: dict = {}  # head noun ("notice", "visit") -> the last event named with it
     people = [0] * k
@@ -134,16 +135,20 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
         i = doc.sentence_of(p.start, p.end)
         if i >= 0:
             people[i] += 1
+    in_list = False  # inside a bulleted list introduced by a line ending in ":"
     for si, s in enumerate(sents):
         times = timex.tag(s.text, anchor, offset=s.start, previous=previous)
+        item = _BULLET.search(n, max(0, s.start - 4), s.start + 2) is not None
+        in_list = item and si > 0 and (in_list or n[sents[si - 1].start:sents[si - 1].end].rstrip().endswith(":"))
         context = (sents[max(0, si - 2)].start, s.end)
         frames_here: List[Tuple[Frame, Tuple[int, int]]] = []
         pre = vals[si]
         sent_ents = ents[si]
-        if any(pre) or has_patterns or ((nums[si] or mults[si]) and sent_ents):
+        fraction = bool(sent_ents) and frac_re is not None and frac_re.search(n, s.start, s.end) is not None
+        if any(pre) or has_patterns or ((nums[si] or mults[si] or fraction) and sent_ents):
             for cl in clauses(n, s.start, s.end):
                 fs = frames(c, doc, n, cl, (s.start, s.end), context, carried_entity, pre, sent_ents) if any(pre) or has_patterns else []
-                if (nums[si] or mults[si]) and sent_ents:
+                if (nums[si] or mults[si] or fraction) and sent_ents:
                     fs += quantities(c, doc, n, cl, times, nums[si], sent_ents, mults[si])
                 for f in fs:
                     frames_here.append((f, cl))
@@ -162,11 +167,13 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
                     last_event[w] = f
         frames_here = _drop_generic_events(_drop_subject_nominals(c, frames_here))
         own = _share_times(frames_here, times, anchor, pub_time)
+        if times and frames_here and ", who " in n[s.start:s.end]:
+            _skip_relative_times(n, s, frames_here, times, own)
         for fi, (f, cl) in enumerate(frames_here):
             rival = any(g.predicate == f.predicate and g.subject == f.subject and str(g.value) != str(f.value)
                         for g, _ in frames_here)
             claim = _claim(c, source, text, n, s, f, cl, own.get(fi, times), previous, regions, carry_re, pub_time, pub_basis,
-                           rival)
+                           rival, in_list)
             if claim is not None:
                 out.append(claim)
         if people[si]:
@@ -175,9 +182,14 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
                 if a >= b:
                     continue
                 line, col = source.line_col(a)
+                rt, rbasis = pub_time, (pub_basis if pub_time else "none")
+                if r.since is not None:  # "became director this month": dated by its own time
+                    st = [t for t in times if t.start is not None and t.span and r.since[0] <= t.span[0] and t.span[1] <= r.since[1]]
+                    if st:
+                        rt, rbasis = st[0], "stated"
                 out.append(Claim(
                     source=source.id, subject=r.person, predicate="role", value=r.value, quote=text[a:b], span=(a, b),
-                    time=pub_time, time_basis=pub_basis if pub_time else "none", modality="fact",
+                    time=rt, time_basis=rbasis, modality="fact",
                     rule="core:role", confidence=r.confidence, published=source.published,
                     published_range=source.date_range, line=line, column=col,
                 ))
@@ -207,13 +219,22 @@ def _share_times(frames_here: List[Tuple["Frame", Tuple[int, int]]], times: Sequ
         if f.kind not in ("event", "lifecycle"):  # a lifecycle pair ("announced ... would be formed") is plan and target
             groups.setdefault((cl, f.predicate, f.subject), []).append(i)
     own: dict = {}
+    claimed: list = []
     for idxs in groups.values():
         if len(idxs) < 2 or len({str(frames_here[i][0].value) for i in idxs}) < 2:
             continue
         by_time: dict = {}
+        follows = _following_times(frames_here, idxs, times)
+        for i, t in follows.items():  # "rose from 410 a month in 2017 to 480 a month last year"
+            own[i] = [t]
+            for j in idxs:
+                if j != i and j not in follows:
+                    own[j] = [x for x in own.get(j, times) if x is not t]
         for i in idxs:
+            if i in follows:
+                continue
             f, cl = frames_here[i]
-            t = _nearest(times, f.span[0], f.span[1], cl[0], cl[1], unresolved=True)
+            t = _nearest(own.get(i, times), f.span[0], f.span[1], cl[0], cl[1], unresolved=True)
             if t is not None:
                 by_time.setdefault(id(t), (t, []))[1].append(i)
         for t, members in by_time.values():
@@ -223,13 +244,58 @@ def _share_times(frames_here: List[Tuple["Frame", Tuple[int, int]]], times: Sequ
             for i in members:
                 if i != keep:
                     own[i] = [x for x in own.get(i, times) if x is not t]
+            claimed.append((t, keep))
             if (t.anchor == "previous" or t.start is None) and pub_time is not None and t.span is not None and t.text:
                 # "from 38 per cent a year earlier" beside a figure of today: earlier than the
                 # article's date, not than whatever time the previous sentence named
                 re_t = timex.tag(t.text, anchor, offset=t.span[0], previous=pub_time)
                 if re_t and re_t[0].start is not None:
                     own[keep] = [re_t[0] if x is t else x for x in own.get(keep, times)]
+    # "employs 182 social workers, of whom 38 per cent ..., compared with 50 per cent in 2016": the
+    # time that dates the past figure of a pair does not date another figure farther from it
+    for t, keep in claimed:
+        kcl = frames_here[keep][1]
+        for i, (f, cl) in enumerate(frames_here):
+            if i != keep and cl == kcl and f.kind == "quantity" and _gap(t, f) > _gap(t, frames_here[keep][0]):
+                own[i] = [x for x in own.get(i, times) if x is not t]
     return own
+
+
+_WHO = re.compile(r",\s+who\s+[^,;.]*", re.IGNORECASE)
+
+
+def _skip_relative_times(n: str, s: Sentence, frames_here: List[Tuple["Frame", Tuple[int, int]]],
+                         times: Sequence[TimeSpan], own: dict) -> None:
+    """"Owen Price, who joined in 2017, said the share had fallen to 9 per cent": a time inside a
+    relative clause about a person dates that clause, not a value outside it."""
+    rel = [m.span() for m in _WHO.finditer(n, s.start, s.end)]
+    inside = [t for t in times if t.span and any(a <= t.span[0] and t.span[1] <= b for a, b in rel)]
+    if not inside:
+        return
+    for i, (f, _cl) in enumerate(frames_here):
+        if any(a <= f.span[0] and f.span[1] <= b for a, b in rel):
+            continue
+        own[i] = [t for t in own.get(i, times) if t not in inside]
+
+
+def _following_times(frames_here: List[Tuple["Frame", Tuple[int, int]]], idxs: List[int],
+                     times: Sequence[TimeSpan]) -> dict:
+    """Figures of one measure each followed closely by their own time ("410 a month in 2017 to 480 a
+    month last year"): figure index -> that time. Only when every figure of the group has one, so a
+    lone trailing time ("25 per cent from 38 per cent a year earlier") still goes to the nearest."""
+    if any(frames_here[i][0].kind != "quantity" for i in idxs):
+        return {}
+    spans = sorted(frames_here[i][0].span for i in idxs)
+    out: dict = {}
+    for i in idxs:
+        f, cl = frames_here[i]
+        nxt = min((sp[0] for sp in spans if sp[0] >= f.span[1]), default=cl[1])
+        after = [t for t in times if t.span is not None and t.start is not None and f.span[1] <= t.span[0] < nxt
+                 and t.span[1] <= cl[1] and t.span[0] - f.span[1] <= 25]
+        if not after:
+            return {}
+        out[i] = after[0]
+    return out
 
 
 def _drop_subject_nominals(c: Compiled, frames_here: List[Tuple["Frame", Tuple[int, int]]]) -> List[Tuple["Frame", Tuple[int, int]]]:
@@ -308,13 +374,31 @@ def _verb_before(n: str, lo: int, v: int) -> int:
     return vm.start() if vm else v
 
 
+_BULLET = re.compile(r"(?:^|\n)[ \t]*[-\u2022*\u2013][ \t]+(?=\w)")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:on\s+|last\s+|this\s+)?$")
+
+
+def _after_speech(c: Compiled, n: str, t: TimeSpan) -> bool:
+    """Is this time right after a speech verb ("said on Monday", "confirmed last week")?"""
+    if t.span is None:
+        return False
+    m = _WORD_BEFORE.search(n, max(0, t.span[0] - 24), t.span[0])
+    return m is not None and m.group(1).lower() in c.words["speech"]
+
+
+_PAST_PERIOD = re.compile(r"(?:(?:over|in|during|for|across)\s+)?the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|decades?)\b", re.IGNORECASE)
+_INFINITIVE = re.compile(r"(?<![\w-])to\s+(?=\w)", re.IGNORECASE)
 _BOUNDARY = re.compile(r"(?<![\w-])(?:after|following|before|prior\s+to|ahead\s+of|prompted\s+by|in\s+the\s+wake\s+of)\b", re.IGNORECASE)
 
 
 def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame, cl: Tuple[int, int],
            times: Sequence[TimeSpan], previous: Optional[TimeSpan], regions, carry_re,
-           pub_time: Optional[TimeSpan], pub_basis: str, rival: bool = False) -> Optional[Claim]:
+           pub_time: Optional[TimeSpan], pub_basis: str, rival: bool = False, list_item: bool = False) -> Optional[Claim]:
     conf = f.confidence
+    if f.kind in ("event", "lifecycle") and times:
+        # "confirmed on Tuesday that a commissioner had been appointed": Tuesday dates the statement
+        # (a trailing "..., have been scrapped, the council confirmed on Tuesday" still dates it)
+        times = [x for x in times if not (x.span is not None and x.span[1] <= f.span[0] and _after_speech(c, n, x))]
     t = _nearest(times, f.span[0], f.span[1], cl[0], cl[1])
     basis = "stated"
     blocked = False
@@ -334,7 +418,8 @@ def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame
         cm = carry_re.search(n, cl[0], cl[1]) if carry_re is not None else None
         if cm is None and carry_re is not None and cl[0] > s.start:
             cm = carry_re.search(n, s.start, cl[0])
-        if cm is not None and previous is not None:
+        if (cm is not None or list_item) and previous is not None:
+            # "They found:" then "- an overspend of £3.2m": a list item is told at the time of its lead-in
             t, basis, conf = previous, "carried", conf - 0.15
     if t is None and rival and f.kind not in ("event", "lifecycle"):
         for bm in _BOUNDARY.finditer(n, cl[0], f.span[0]):
@@ -358,6 +443,10 @@ def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame
         else:
             t, basis = pub_time, pub_basis if pub_time is not None else "none"
             conf -= 0.05
+    if f.kind == "quantity" and f.predicate != "change" and basis == "stated" and t is not None and t.text \
+            and _PAST_PERIOD.match(t.text) and pub_time is not None:
+        # "rose from 410 to 480 over the past two years": the level reached holds now, not all period long
+        t, basis = pub_time, pub_basis
     reported, speaker = speaker_at(regions, f.span[0], f.span[1])
     future = False
     if t is not None and basis == "stated" and f.kind in ("event", "lifecycle") and t.start is not None:
@@ -366,6 +455,12 @@ def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame
     attr = c.ruleset.attribute(f.predicate)
     plan_ok = not (attr is not None and attr.type == "lifecycle" and attr.role_of(f.value) in ("plan", "reversed", "revived"))
     modality, qual, ndir = decide(c, n, cl, f.span, reported, future, plan_ok)
+    if modality in ("fact", "reported") and attr is not None and attr.type == "lifecycle" \
+            and attr.role_of(f.value) in ("start", "realised") and _INFINITIVE.search(n, max(cl[0], f.span[0] - 4), f.span[0] + 3):
+        modality = "plan"  # "agreed last month to set up a board": an infinitive tells an intention, not a deed
+    if modality in ("plan", "prediction") and f.kind == "quantity" and t is not None and basis == "stated" \
+            and t.end is not None and t.modifier not in ("by", "from") and source.published is not None and t.end < source.published:
+        modality = "reported" if reported else "fact"  # "forecasts £4.8m this year, against £3.9m last year": the past figure is a fact
     if f.weak and basis != "stated" and modality not in ("plan", "prediction"):
         return None  # "the creation of X" with no time and no plan: done, doing or planned? unknown
     if modality == "negated" and t is not None and basis == "stated" and t.span is not None and pub_time is not None \
@@ -376,7 +471,10 @@ def _claim(c: Compiled, source: Source, text: str, n: str, s: Sentence, f: Frame
         ref = source.published or (source.published_range[0] if source.published_range else None)
         if ref is not None and t.end < ref:  # a past time dates the decision, not the plan's target
             # (a past deadline, "was due to open by April 2018", stays: the plan may have missed it)
-            t, basis = None, "none"
+            later = [x for x in times if x.start is not None and x.span is not None and x.start > ref
+                     and cl[0] <= x.span[0] and x.span[1] <= cl[1] and x.span[0] >= f.span[1]]
+            # "agreed on Tuesday to transfer the service in April 2020": the target is the later time
+            t, basis = (later[0], "stated") if later else (None, "none")
     direction = f.direction
     if ndir:
         direction = ndir
@@ -408,11 +506,17 @@ def _dedupe(source: Source, claims: List[Claim]) -> List[Claim]:
         # a headline states as fact what the body attributes ("..., the council confirmed")
         return (c.subject, c.predicate, str(c.value), c.unit, "fact" if c.modality == "reported" else c.modality, c.qualifier)
 
+    def loose(c: Claim) -> tuple:
+        # a headline compresses: "pledges 'good' rating by 2017" restates the body's plan (same target) as a fact
+        return (c.subject, c.predicate, str(c.value), c.unit, c.modality == "negated", c.qualifier,
+                c.time.label() if c.time is not None and c.time_basis == "stated" else None)
+
     body = {ident(c) for c in claims if c.span[0] >= source.body_start}
+    body_loose = {loose(c) for c in claims if c.span[0] >= source.body_start}
     seen_quotes = set()
     out = []
     for c in sorted(claims, key=lambda c: (c.span[0], c.span[1], c.predicate, c.subject, str(c.value))):
-        if c.span[0] < source.body_start and ident(c) in body:
+        if c.span[0] < source.body_start and (ident(c) in body or (c.modality == "fact" and loose(c) in body_loose)):
             continue
         k = (ident(c), c.time.label() if c.time else None, c.time_basis, c.direction)
         if k in seen_quotes:

@@ -80,6 +80,7 @@ def speech_regions(c: Compiled, doc: Doc, text: str, n: str, sentences: Sequence
             i = doc.sentence_of(h.start(), h.end())
             if i >= 0:
                 verbs.setdefault(i, []).append(h)
+    quotes = [m.start() for m in _QCHARS.finditer(text)]  # one pass; each sentence takes its slice
     ppl_at: dict = {}
     for p in doc.persons:
         i = doc.sentence_of(p.start, p.end)
@@ -137,8 +138,7 @@ def speech_regions(c: Compiled, doc: Doc, text: str, n: str, sentences: Sequence
         if ppl:
             last_person = doc.person_name(ppl[-1].name)
         # quotes inside the sentence
-        for qm in (_QCHARS.finditer(text, s.start, s.end) if open_at is not None or _QCHARS.search(text, s.start, s.end) else ()):
-            i = qm.start()
+        for i in quotes[bisect_left(quotes, s.start):bisect_left(quotes, s.end)]:
             ch = text[i]
             if ch in "“\"" and open_at is None and not (ch == '"' and _closing_context(text, i)):
                 open_at = i + 1
@@ -225,6 +225,9 @@ def speaker_at(regions: "Sequence[Speech] | SpeechIndex", a: int, b: int) -> Tup
     return False, None
 
 
+_PAST_BOUNDARY = re.compile(r"(?<![\w-])(?:after|following|because|in\s+the\s+wake\s+of|prompted\s+by)\b", re.IGNORECASE)
+
+
 def _words_between(n: str, a: int, b: int) -> int:
     return len(_WORD.findall(n[a:b]))
 
@@ -250,15 +253,24 @@ def decide(c: Compiled, n: str, clause: Tuple[int, int], v: Tuple[int, int], rep
                 neg = True
     pred = c.lex.get("prediction")
     plan = c.lex.get("plan")
-    pm = pred.search(n, a, b) if pred is not None else None
+
+    def reaches(m: "re.Match[str]") -> bool:
+        # "will be rated good by 2017, after an Ofsted visit in April found ...": a cue before
+        # "after"/"following"/"because" does not make the earlier event after it a plan
+        return not (m.end() <= v[0] and _PAST_BOUNDARY.search(n, m.end(), v[0]))
+
+    pm = next((m for m in pred.finditer(n, a, b) if reaches(m)), None) if pred is not None else None
     if pm is not None:
         if rx is not None and rx.search(pm.group(0)) and pm.start() < v[0]:
             neg = True  # "did not expect ... good": a negated prediction
         return "prediction", ("not" if neg else None), direction
     intent = c.lex.get("plan_intent")
     if plan_ok:
-        planned = plan is not None and plan.search(n, a, b) is not None
-        planned = planned or (intent is not None and intent.search(n, a, b) is not None)
+        planned = plan is not None and any(reaches(m) for m in plan.finditer(n, a, b))
+        # an intention word tells of what follows it: "X, the commissioner appointed in January 2016,
+        # had recommended in June that ..." does not make the appointment a plan
+        planned = planned or (intent is not None and any(reaches(m) and (m.start() < v[1] or _words_between(n, v[1], m.start()) <= 3)
+                                                         for m in intent.finditer(n, a, b)))
     else:
         # a claim about a plan itself (announced, shelved, revived) is planned only when a modal
         # stands right before its word: "will be scrapped", "is set to be axed"

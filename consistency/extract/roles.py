@@ -12,7 +12,7 @@ import attrs
 
 from ..model import Sentence
 from .compiled import Compiled, key
-from .subjects import THE_NOUN, Doc, kind_heads, org_name, scoped
+from .subjects import THE_NOUN, Doc, kind_heads, org_name, scoped, the_kind
 
 __all__ = ["RoleFrame", "roles"]
 
@@ -23,6 +23,9 @@ class RoleFrame:
     value: str
     span: Tuple[int, int]
     confidence: float = 0.85
+    # where a start date for the role may be written ("became director *this month*"): the claim is
+    # dated by a time expression there rather than by publication
+    since: Optional[Tuple[int, int]] = None
 
 
 _ANAPHOR_WORDS = {"county", "council", "city", "borough", "district", "authority", "trust", "force", "the"}
@@ -43,6 +46,9 @@ def _org_expr(c: Compiled, doc: Doc, n: str, a: int, b: int) -> Optional[str]:
     if ents:
         return ents[-1].name
     bare = re.sub(r"'s$", "", seg)
+    ref = _referenced_entity(c, doc, bare, a)
+    if ref is not None:
+        return ref
     if bare in doc.places:
         return doc.places[bare]
     if doc.main and bare.split()[0] == doc.main.split()[0]:
@@ -54,6 +60,27 @@ def _org_expr(c: Compiled, doc: Doc, n: str, a: int, b: int) -> Optional[str]:
     if re.fullmatch(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3}", bare) and bare.split()[0] not in c.not_name:
         return bare
     return None
+
+
+def _referenced_entity(c: Compiled, doc: Doc, phrase: str, a: int) -> Optional[str]:
+    """"The trust's chief executive" when the pack makes "the trust" point back to a scoped thing with a
+    lifecycle (a children's trust): that thing, the one last named before ``a`` or else the one
+    declared thing whose names end in the same noun, not the article's main organisation."""
+    k = key(phrase)
+    if not k.startswith("the ") or k not in c.words["lifecycle_reference"]:
+        return None
+    life = [e for e in doc.ents if e.entity is not None and e.entity.scoped and e.start < a
+            and any(x not in c.quantity_attrs for x in e.entity.attributes)]
+    if life:
+        return scoped(doc, life[-1].entity)  # type: ignore[arg-type]
+    noun = k.split()[-1]
+    main_kind = doc.org_kind.get(doc.main or "", "")
+    if any(kind == main_kind and sk.split()[-1:] == [noun] for sk, kind in c.suffix_kind.items()):
+        return None  # a hospital article's "the trust" is the NHS trust itself
+    cands = {e.name: e for e in c.ruleset.entities if e.scoped
+             and any(x not in c.quantity_attrs for x in e.attributes)
+             and any(key(nm).split()[-1:] == [noun] for nm in e.names)}
+    return scoped(doc, next(iter(cands.values()))) if len(cands) == 1 else None
 
 
 _COMP = re.compile(r"\s+(?P<prep>of|for)\s+(?P<comp>[a-z][\w']*(?:(?:,\s*|\s+)(?!at\s|of\s)[a-z][\w']*){0,7})")
@@ -222,6 +249,12 @@ def roles(c: Compiled, doc: Doc, n: str, s: Sentence) -> List[RoleFrame]:
                 if stop is not None:
                     for (t, o, nat, st) in _parse_phrase(c, doc, n, a, stop, False):
                         found.append((t, o, nat, p.start, stop))
+        since: Optional[Tuple[int, int]] = None
+        st = _started(c, doc, n, s, p.start, p.end)
+        if st is not None:  # "Its chief executive, X, becomes the council's director": the new role only
+            found, since = st
+        if found and _ended(c, n, p.end, s.end):
+            continue  # "X, who left in March", "interim director X, left in June": no current role
         for (t, o, nat, a, b) in found:
             if not o and not nat:  # "Its chief executive": the organisation named just before
                 lo = s.start
@@ -232,10 +265,79 @@ def roles(c: Compiled, doc: Doc, n: str, s: Sentence) -> List[RoleFrame]:
                 o = (doc.places.get(before[-1].name, before[-1].name) if before[-1].kind == "place" else before[-1].name) if before else None
             if not o and not nat:
                 o = _kind_anaphor_org(c, doc, n, s, a)
-            org = o if o else (None if nat else doc.main)
+            # "" from _kind_anaphor_org: the clause is about a school/prison the article does not name
+            org = o if o else (None if nat or o == "" else doc.main)
             value = f"{t}, {org}" if org else t
-            out.append(RoleFrame(name, value, (a, b)))
+            out.append(RoleFrame(name, value, (a, b), since=since))
     return out
+
+
+_REL = re.compile(r"\s*,?\s*(?:who\s+|and\s+)?(?:has\s+|had\s+|have\s+|was\s+|is\s+)?(?:now\s+|since\s+|recently\s+|just\s+|already\s+)?(?:been\s+)?",
+                  re.IGNORECASE)
+_NAME_OBJ = re.compile(r"\s+(?:[A-Z][\w'.-]*\s+){1,4}?as\s+")
+_AS = re.compile(r"\s+(?:as\s+)?(?:the\s+(?:new\s+)?|its\s+(?:new\s+)?|a\s+(?:new\s+)?)?")
+_BEFORE_NAME = re.compile(r"\b(?:appointed|named|installed|hired|recruited)\s+$", re.IGNORECASE)
+# where a title read after a start verb ends: punctuation, or a time or clause word after it
+_TITLE_END = re.compile(r"[,.;:()\"]|\s+(?:in|on|this|last|from|since|earlier|until|after|before|when|while|and|but|"
+                        r"with|to|following|during|at\s+the\s+(?:start|end|beginning))\b(?!\s+(?:of\b|for\b))",
+                        re.IGNORECASE)
+
+
+def _ended(c: Compiled, n: str, name_end: int, hi: int) -> bool:
+    """Right after the name, a verb that ends the role: "X, who left in May", "X, had resigned"."""
+    rx = c.lex.get("role_end")
+    if rx is None:
+        return False
+    m = _REL.match(n, name_end, hi)
+    a = m.end() if m else name_end
+    e = rx.match(n, a, hi)
+    return e is not None
+
+
+def _started(c: Compiled, doc: Doc, n: str, s: Sentence, p_start: int, p_end: int
+             ) -> Optional[Tuple[List[Tuple[str, Optional[str], bool, int, int]], Tuple[int, int]]]:
+    """A role taken up, written after the name ("X, who became director ...", "X replaced Y as director",
+    "X has been appointed interim director") or around it ("appointed X as director"): the titles and
+    the region after them where the start may be dated."""
+    rx = c.lex.get("role_start")
+    a: Optional[int] = None
+    if _BEFORE_NAME.search(n, max(s.start, p_start - 20), p_start):
+        m = re.compile(r"\s+as\s+(?:the\s+(?:new\s+)?|its\s+(?:new\s+)?|a\s+(?:new\s+)?)?", re.IGNORECASE).match(n, p_end, s.end)
+        if m:
+            a = m.end()
+    elif rx is not None:
+        m = _REL.match(n, p_end, s.end)
+        b = m.end() if m else p_end
+        v = rx.match(n, b, s.end)
+        if v is not None:
+            o = _NAME_OBJ.match(n, v.end(), s.end)  # "replaced Martin Cole as"
+            if o is not None:
+                a = o.end()
+            else:
+                asm = _AS.match(n, v.end(), s.end)
+                a = asm.end() if asm else v.end()
+    if a is None or c.title_head_re is None:
+        return None
+    h = c.title_head_re.match(n, a, s.end)
+    if h is None:
+        h2 = c.title_head_re.search(n, a, min(s.end, a + 40))
+        if h2 is None or n[a:h2.start()].strip() and not all(
+                key(t.lower()) in c.words["title_modifier"] or _POSS.match(t) or t[0].isupper()
+                for t in n[a:h2.start()].split()):
+            return None
+    te = _TITLE_END.search(n, a, s.end)
+    stop = te.start() if te else s.end
+    while stop > a and n[stop - 1] in " .,":
+        stop -= 1
+    found = [(t, o, nat, p_start, stop) for (t, o, nat, _st) in _parse_phrase(c, doc, n, a, stop, False)]
+    if not found:
+        return None
+    end = s.end
+    for ch in (",", ";"):
+        i = n.find(ch, stop + 1, s.end)
+        if i != -1:
+            end = min(end, i)
+    return found, (stop, end)
 
 
 def _kind_anaphor_org(c: Compiled, doc: Doc, n: str, s: Sentence, a: int) -> Optional[str]:
@@ -246,11 +348,13 @@ def _kind_anaphor_org(c: Compiled, doc: Doc, n: str, s: Sentence, a: int) -> Opt
     main_kind = doc.org_kind.get(doc.main, c.place_kind) if doc.main else ""
     i = doc.sentence_of(s.start, s.end)
     lo = doc.starts[i - 1] if i > 0 else s.start
-    kinds = [heads.get(m.group(1).lower()) for m in THE_NOUN.finditer(n, lo, a)]
+    kinds = [the_kind(heads, m) for m in THE_NOUN.finditer(n, lo, a)]
     kinds = [k for k in kinds if k and k != main_kind]
     if not kinds:
         return None
     cands = sorted({org_name(doc, o) for o in doc.orgs if doc.org_kind.get(org_name(doc, o), o.org_kind) == kinds[-1]})
+    if not cands:
+        return ""  # "The secondary school ... Headteacher X": not the council, and no school is named
     return cands[0] if len(cands) == 1 else None
 
 

@@ -18,7 +18,7 @@ from ..model import Sentence
 from ..rulepack import Entity
 from .compiled import Compiled, cap_starts, key, matches_at, tokens
 
-__all__ = ["Mention", "Doc", "scan_document", "entities_in", "scoped", "kind_heads", "THE_NOUN"]
+__all__ = ["Mention", "Doc", "scan_document", "entities_in", "scoped", "kind_heads", "THE_NOUN", "the_kind"]
 
 
 @attrs.frozen(slots=True)
@@ -269,7 +269,16 @@ def scoped(doc: Doc, e: Entity) -> str:
     return e.name
 
 
-THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b", re.IGNORECASE)
+# "the school", "the secondary school": group 1 is the word after the article, group 2 the next one
+THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b(?:[ \t]+([a-z]+)\b)?", re.IGNORECASE)
+
+
+def the_kind(heads: dict, m: "re.Match[str]") -> Optional[str]:
+    """The organisation kind a "the <noun>" (or "the <adjective> <noun>") phrase names, if any."""
+    k = heads.get(m.group(1).lower())
+    if k is None and m.group(2):
+        k = heads.get(m.group(2).lower())
+    return k
 _HEADS: dict = {}
 
 

@@ -16,7 +16,7 @@ import attrs
 
 from ..model import TimeSpan
 from .compiled import Compiled, Hit, ValueSet, key
-from .subjects import THE_NOUN, Doc, Mention, kind_heads, org_name, scoped
+from .subjects import THE_NOUN, Doc, Mention, kind_heads, org_name, scoped, the_kind
 
 __all__ = ["Frame", "frames", "quantities"]
 
@@ -39,7 +39,7 @@ class Frame:
     prior: bool = False  # the starting point of a change ("from 38 per cent"): never "as of" the article
 
 
-_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:an?\s+average\s+of\s+)?$", re.IGNORECASE)
 _PHRASAL_UP = re.compile(r"\b(?:make|makes|made|making|made|end|ends|ended|ending|sum|sums|summed|set|sets|take|takes|took|taken|taking)\s+up$", re.IGNORECASE)
 _AT_GERUND = re.compile(r"(?:at|in)\s+[a-z]+ing\b")
 _TOKEN = re.compile(r"[A-Za-z][\w'-]*")
@@ -81,7 +81,7 @@ def _org_subject(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], kinds: 
     main_kind = doc.org_kind.get(doc.main, c.place_kind)
     heads = kind_heads(c)
     for hm in THE_NOUN.finditer(n, clause[0], clause[1]):
-        other = heads.get(hm.group(1).lower())
+        other = the_kind(heads, hm)
         if other and main_kind and other != main_kind:
             # "the school was inspected" in a council's press release is about the school
             cands = sorted({org_name(doc, o) for o in doc.orgs if doc.org_kind.get(org_name(doc, o), o.org_kind) == other})
@@ -97,7 +97,32 @@ def _scoped(doc: Doc, e) -> Optional[str]:
     return scoped(doc, e)
 
 
-def _value_ok(c: Compiled, vs: ValueSet, n: str, clause: Tuple[int, int], m: "re.Match[str]") -> Tuple[bool, float]:
+def _judged_org(c: Compiled, vs: ValueSet, doc: Doc, n: str, lo: int, v: int) -> bool:
+    """"rated the borough's children's services inadequate": a judging verb whose object, however long,
+    is the organisation (a name, a place phrase or an anaphor), then the value."""
+    seg_lo = max(lo, v - 70)
+    seg = n[seg_lo:v]
+    if re.search(r"[,;:.()\"]", seg):
+        seg_lo = seg_lo + max(seg.rfind(ch) for ch in ",;:.()\"") + 1
+    for jm in re.finditer(r"[A-Za-z]+", n[seg_lo:v]):
+        w = jm.group(0).lower()
+        if not (w in vs.before and vs.triggers is not None and vs.triggers.fullmatch(w)):
+            continue
+        a = seg_lo + jm.end()
+        obj = n[a:v].strip()
+        if not obj:
+            continue
+        oa = a + (len(n[a:v]) - len(n[a:v].lstrip()))
+        ob = oa + len(obj)
+        if c.anaphora_re is not None and c.anaphora_re.fullmatch(n, oa, ob):
+            return True
+        if any(o.start <= oa + 4 and o.end >= ob - 1 for o in doc.within(doc.orgs, doc.org_starts, max(0, oa - 4), ob + 1)):
+            return True
+    return False
+
+
+def _value_ok(c: Compiled, vs: ValueSet, n: str, clause: Tuple[int, int], m: "re.Match[str]",
+              doc: Optional[Doc] = None) -> Tuple[bool, float]:
     a = vs.attribute
     phrase = m.group(0)
     lo, hi = clause
@@ -127,6 +152,8 @@ def _value_ok(c: Compiled, vs: ValueSet, n: str, clause: Tuple[int, int], m: "re
             seg = n[max(lo, m.start() - 50):m.start()]
             ok = (not re.search(r"[,;:.()\"]", seg[-30:]) and
                   any(w in vs.before and vs.triggers.fullmatch(w) for w in far[:-1]))
+            if not ok and doc is not None:
+                ok = _judged_org(c, vs, doc, n, lo, m.start())
         if not ok:
             return False, 0
     return True, conf
@@ -183,7 +210,7 @@ def frames(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], sentence: Tup
             if id(m) in strong:
                 ok, conf = True, 0.9
             else:
-                ok, conf = _value_ok(c, vs, n, clause, m)
+                ok, conf = _value_ok(c, vs, n, clause, m, doc)
             if not ok:
                 continue
             if a.requires_trigger and vs.triggers is not None and id(m) not in strong:
@@ -255,12 +282,16 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
     change_re = c.group_re["change"]
     ratio_re = c.group_re["ratio"]
     nb = c.words.get("number_not_before", frozenset())
+    frac_re = c.group_re.get("fraction")
+    fracs = [fm for fm in frac_re.finditer(n, lo, hi)] if frac_re is not None else []
     for m in (nums if nums is not None else c.number_re.finditer(n, lo, hi)):
         if not (lo <= m.start() and m.end() <= hi):
             continue
         a, b = m.span()
         if any(t.span and t.span[0] < b and a < t.span[1] for t in times):
             continue
+        if any(fm.start() < b and a < fm.end() for fm in fracs):
+            continue  # "one in three" is a fraction, not the counts 1 and 3
         raw = m.group("num")
         val = _num(c, raw)
         if val is None:
@@ -335,10 +366,16 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
         if not cands:
             continue
         if pred == "count":
-            # a count sits next to its measure: "360 social workers", "social workers, of whom there are about 360"
-            cands = [e for e in cands if 0 <= e.start - b <= 2 or _adjacent_back(n, e.end, a)]
+            # a count sits next to its measure: "360 social workers", "social workers, of whom there are about 360",
+            # or is where its measure moved: "Referrals ... rose from 410 a month in 2017 to 480"
+            cands = [e for e in cands if 0 <= e.start - b <= 2 or _adjacent_back(n, e.end, a)
+                     or _moved_to(n, e.end, start_of_hedge(hedge_re, n, lo, a), change_re)]
             if not cands:
                 continue
+            if not (0 <= cands[0].start - b <= 2 or _adjacent_back(n, cands[0].end, a)) and direction is None:
+                cm = change_re.search(n, cands[0].end, a) if change_re is not None else None
+                if cm is not None:
+                    direction = c.canon_group("change", cm.group(0))
         e = min(cands, key=lambda e: (min(abs(e.start - b), abs(a - e.end)), e.start))
         if _scoped(doc, e.entity) is None:  # type: ignore[arg-type]
             continue
@@ -354,6 +391,30 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
             out_unit = "x"
         out.append(Frame(pred, scoped(doc, e.entity), val, (start, b), unit=out_unit, qualifier=qualifier,  # type: ignore[arg-type]
                          direction=direction, confidence=0.85, rule=f"{attr.pack}:{pred}", kind="quantity", prior=prior))
+    for fm in fracs:  # "a third of", "one in five", "half of": a share
+        if "share" not in c.quantity_attrs or any(t.span and t.span[0] < fm.end() and fm.start() < t.span[1] for t in times):
+            continue
+        if re.match(r"\s*(?:of\s+)?(?:the\s+)?(?:year|month|decade|century|term|century|\d{4})\b", n[fm.end():fm.end() + 12], re.IGNORECASE):
+            continue  # "the second half of 2018"
+        if ents is None:
+            ents = doc.entities(lo, hi)
+        cands = [e for e in ents if e.entity is not None and "share" in e.entity.attributes]
+        if not cands:
+            continue
+        e = min(cands, key=lambda e: (min(abs(e.start - fm.end()), abs(fm.start() - e.end)), e.start))
+        if _scoped(doc, e.entity) is None:  # type: ignore[arg-type]
+            continue
+        qualifier = None
+        start = fm.start()
+        if hedge_re is not None:
+            for hm in hedge_re.finditer(n, max(lo, fm.start() - 25), fm.start()):
+                if n[hm.end():fm.start()].strip() == "":
+                    qualifier, start = c.canon_group("hedge", hm.group(0)), hm.start()
+        val = float(c.canon_group("fraction", fm.group(0)) or 0)
+        if not 0 < val < 100:
+            continue
+        out.append(Frame("share", scoped(doc, e.entity), val, (start, fm.end()), unit="%", qualifier=qualifier,  # type: ignore[arg-type]
+                         confidence=0.8, rule=f"{c.quantity_attrs['share'].pack}:share", kind="quantity"))
     mult = c.group_re.get("multiply")
     if mult is not None:
         for mm in (mults if mults is not None else mult.finditer(n, lo, hi)):
@@ -372,6 +433,32 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
                              direction="up" if factor > 1 else "down", confidence=0.8,
                              rule=f"{c.quantity_attrs['change'].pack}:change", kind="quantity"))
     return out
+
+
+_MOVED = re.compile(r"(?:\s+[\w'-]+){0,14}?\s+(?:from|to)\s+(?:an?\s+average\s+of\s+|(?:about|around|almost|nearly|over|more\s+than|some|just)\s+)?$",
+                    re.IGNORECASE)
+
+
+def start_of_hedge(hedge_re, n: str, lo: int, a: int) -> int:
+    """Where a figure starts once a hedge right before it ("about 40") is counted in."""
+    if hedge_re is not None:
+        for hm in hedge_re.finditer(n, max(lo, a - 25), a):
+            if n[hm.end():a].strip() == "":
+                return hm.start()
+    return a
+
+
+def _moved_to(n: str, ent_end: int, num_start: int, change_re) -> bool:
+    """"Referrals to children's social care rose from 410 ... to 480", "Caseloads have fallen to 16 from
+    24": the measure is the subject of a change verb and the figure its start or end point (no
+    punctuation between, at most a few words)."""
+    gap = n[ent_end:num_start]
+    if not 0 < len(gap) <= 90 or re.search(r"[,;:.()\"]", gap) or change_re is None:
+        return False
+    cm = change_re.search(gap)
+    if cm is None:
+        return False
+    return bool(_MOVED.fullmatch(gap))
 
 
 def _skip_ws(n: str, i: int) -> int:

@@ -1,0 +1,75 @@
+"""The extractor's speed-only shortcuts give exactly what the plain forms they replace give.
+
+Each shortcut (one regex pass for the words that start a phrase, capital and figure starts found
+with the lookbehind after the first character) is compared with the straightforward form on
+arbitrary text, including odd Unicode case folds.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from consistency import rulepack
+
+C = importlib.import_module("consistency.extract.compiled")
+
+RS = rulepack.load()
+CC = C.compiled(RS)
+
+# words that start phrases, names, figures, currency, hyphens and characters with odd case folds
+_WORDS = sorted(CC.merged)[:80] + [
+    "Council", "said", "The", "the notice", "İnspect", "ınspect", "viſit", "K",
+    "x_", "_a", "٣", "²", "1,000", "£5m", "£", "$", "€", "3.5", "a1", "per cent", "re-inspection", "O'Neil",
+    "'Good'", "“good”", '"', "İ", "Straße",
+]
+_SEPS = ["", " ", " ", "-", "_", ",", ".", "\u00a0", "1", "\n", "'"]
+
+texts = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPS),
+                           st.sampled_from(["lower", "title", "upper"])), max_size=25).map(
+    lambda parts: "".join((getattr(w, case)() if case != "lower" else w) + sep for w, sep, case in parts))
+
+
+def _old_scan(n: str) -> dict:
+    low = n.lower()
+    toks = ([(m.start(), m.group()) for m in C._TOKW.finditer(low)] if len(low) == len(n) else C.tokens(n))
+    return C._find_merged(CC.merged, n, toks, CC.slots)
+
+
+def _old_number_starts(n: str) -> list:
+    out = []
+    for m in re.finditer(r"\d+", n):
+        i = m.start()
+        p = n[i - 1] if i else " "
+        if p.isalnum() or p in "._,":
+            continue
+        j = i
+        while j > 0 and n[j - 1] in CC.currency_chars and i - j < 3:
+            j -= 1
+        out.append(j)
+    return out
+
+
+def _spans(hits: dict) -> dict:
+    return {k: [(h.start(), h.end(), h.group()) for h in v] for k, v in hits.items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_phrase_scan_matches_word_by_word_scan(n: str) -> None:
+    assert _spans(CC.scan(n)) == _spans(_old_scan(n))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_capital_and_figure_starts_match_plain_forms(n: str) -> None:
+    assert C.cap_starts(n) == [m.start() for m in re.finditer(r"(?<![\w'])[A-Z]", n)]
+    assert CC.number_starts(n) == _old_number_starts(n)
+
+
+def test_phrase_start_regex_is_built_once_per_ruleset() -> None:
+    assert C.compiled(RS) is CC and CC.first_re is not None
+    assert all(CC.first_re.fullmatch(w) for w in CC.merged)
+    assert CC.first_re.fullmatch("zzzz-not-a-phrase-start") is None

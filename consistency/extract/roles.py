@@ -276,6 +276,7 @@ _REL = re.compile(r"\s*,?\s*(?:who\s+|and\s+)?(?:has\s+|had\s+|have\s+|was\s+|is
                   re.IGNORECASE)
 _NAME_OBJ = re.compile(r"\s+(?:[A-Z][\w'.-]*\s+){1,4}?as\s+")
 _AS = re.compile(r"\s+(?:as\s+)?(?:the\s+(?:new\s+)?|its\s+(?:new\s+)?|a\s+(?:new\s+)?)?")
+_AS_AFTER = re.compile(r"\s+as\s+(?:the\s+(?:new\s+)?|its\s+(?:new\s+)?|a\s+(?:new\s+)?)?", re.IGNORECASE)
 _BEFORE_NAME = re.compile(r"\b(?:appointed|named|installed|hired|recruited)\s+$", re.IGNORECASE)
 # where a title read after a start verb ends: punctuation, or a time or clause word after it
 _TITLE_END = re.compile(r"[,.;:()\"]|\s+(?:in|on|this|last|from|since|earlier|until|after|before|when|while|and|but|"
@@ -302,7 +303,7 @@ def _started(c: Compiled, doc: Doc, n: str, s: Sentence, p_start: int, p_end: in
     rx = c.lex.get("role_start")
     a: Optional[int] = None
     if _BEFORE_NAME.search(n, max(s.start, p_start - 20), p_start):
-        m = re.compile(r"\s+as\s+(?:the\s+(?:new\s+)?|its\s+(?:new\s+)?|a\s+(?:new\s+)?)?", re.IGNORECASE).match(n, p_end, s.end)
+        m = _AS_AFTER.match(n, p_end, s.end)
         if m:
             a = m.end()
     elif rx is not None:

@@ -97,14 +97,19 @@ def _scoped(doc: Doc, e) -> Optional[str]:
     return scoped(doc, e)
 
 
+_FRAC_OF_TIME = re.compile(r"\s*(?:of\s+)?(?:the\s+)?(?:year|month|decade|century|term|\d{4})\b", re.IGNORECASE)
+_PUNCT = re.compile(r"[,;:.()\"]")
+_ALPHA = re.compile(r"[A-Za-z]+")
+
+
 def _judged_org(c: Compiled, vs: ValueSet, doc: Doc, n: str, lo: int, v: int) -> bool:
     """"rated the borough's children's services inadequate": a judging verb whose object, however long,
     is the organisation (a name, a place phrase or an anaphor), then the value."""
     seg_lo = max(lo, v - 70)
     seg = n[seg_lo:v]
-    if re.search(r"[,;:.()\"]", seg):
+    if _PUNCT.search(seg):
         seg_lo = seg_lo + max(seg.rfind(ch) for ch in ",;:.()\"") + 1
-    for jm in re.finditer(r"[A-Za-z]+", n[seg_lo:v]):
+    for jm in _ALPHA.finditer(n[seg_lo:v]):
         w = jm.group(0).lower()
         if not (w in vs.before and vs.triggers is not None and vs.triggers.fullmatch(w)):
             continue
@@ -394,7 +399,7 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
     for fm in fracs:  # "a third of", "one in five", "half of": a share
         if "share" not in c.quantity_attrs or any(t.span and t.span[0] < fm.end() and fm.start() < t.span[1] for t in times):
             continue
-        if re.match(r"\s*(?:of\s+)?(?:the\s+)?(?:year|month|decade|century|term|century|\d{4})\b", n[fm.end():fm.end() + 12], re.IGNORECASE):
+        if _FRAC_OF_TIME.match(n[fm.end():fm.end() + 12]):
             continue  # "the second half of 2018"
         if ents is None:
             ents = doc.entities(lo, hi)

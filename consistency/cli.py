@@ -16,6 +16,7 @@ from tabulate import tabulate
 from . import __version__, api
 from .model import Claim, Finding, Report, Source
 from .errors import UsageError
+from .output import emit
 from .rulepack import RulePackError, RuleSet
 from .sources import DEFAULT_MAX_BYTES as _DEFAULT_MAX_BYTES
 
@@ -133,15 +134,6 @@ def timeline_text(report: Report, subject: Optional[str] = None) -> str:
     return "\n".join(out) if out else "no claims\n"
 
 
-def _emit(text: str, output: Optional[str], stdout: TextIO) -> None:
-    if output and output != "-":
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write output ({exc.strerror}); choose a writable path with --output")
-    else:
-        stdout.write(text)
 
 
 def _render(report: Report, fmt: str, kind: str) -> str:
@@ -199,7 +191,7 @@ def _executor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with _executor(args) as ex:
         report = api.check(args.paths, args.rules, max_bytes=args.max_bytes, executor=ex)
-    _emit(_render(report, args.format, "report"), args.output, out)
+    emit(_render(report, args.format, "report"), args.output, out)
     return _input_status(report, err)
 
 
@@ -209,7 +201,7 @@ def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with _executor(args) as ex:
         srcs, claims, diags = api.extract(args.paths, args.rules, max_bytes=args.max_bytes, executor=ex)
     report = Report(sources=srcs, claims=claims, findings=(), diagnostics=diags)
-    _emit(_render(report, args.format, "claims"), args.output, out)
+    emit(_render(report, args.format, "claims"), args.output, out)
     return _input_status(report, err)
 
 
@@ -234,7 +226,7 @@ def _cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with _executor(args) as ex:
         report = api.check(args.paths, args.rules, max_bytes=args.max_bytes, executor=ex)
     text = report.to_json() if args.format == "json" else timeline_text(report, args.subject)
-    _emit(text, args.output, out)
+    emit(text, args.output, out)
     return _input_status(report, err)
 
 

@@ -18,6 +18,7 @@ import attrs
 from . import baseline as _baseline
 from . import config as _config
 from .errors import UsageError
+from .output import emit
 from .model import SEVERITIES, Diagnostic, Finding, Report, finding_order, stable_hash
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -477,15 +478,6 @@ def run_sets(s: Settings, *, warn: Optional[Callable[[str], None]] = None) -> Re
 
 # ---- commands ----------------------------------------------------------------------------------
 
-def _emit(text: str, output: Optional[str], stdout: TextIO) -> None:
-    if output and output != "-":
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write output ({exc.strerror}); choose a writable path with --output")
-    else:
-        stdout.write(text)
 
 
 def _say(stderr: TextIO, message: str) -> None:
@@ -507,7 +499,7 @@ def _check_store(args: argparse.Namespace, s: Settings, stdout: TextIO, stderr: 
                 ignore=list(s.ignore) or None, severities=dict(s.severity) or None, executor=ex)
     except _store.StoreError as exc:
         raise UsageError(str(exc)) from None
-    _emit(formats.render(report, s.format), s.output, stdout)
+    emit(formats.render(report, s.format), s.output, stdout)
     for d in report.diagnostics:
         _say(stderr, str(d))
     if commit is not None:
@@ -529,7 +521,7 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     name = s.sets[0][0] if len(s.sets) == 1 else "+".join(n for n, _ in s.sets)
     to_file = bool(s.output and s.output != "-")
     extra = {"statistics": s.statistics, "diagnostics": to_file} if s.format == "text" else {}
-    _emit(result.render(s.format, name=name, **extra), s.output, stdout)
+    emit(result.render(s.format, name=name, **extra), s.output, stdout)
     for d in result.diagnostics:  # input problems always go to stderr, once
         _say(stderr, str(d))
     if s.statistics and s.format != "text":

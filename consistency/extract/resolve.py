@@ -17,7 +17,7 @@ import attrs
 from ..model import Claim
 from ..rulepack import RuleSet
 
-__all__ = ["resolve", "org_names"]
+__all__ = ["resolve", "org_names", "canon_map", "apply_map"]
 
 _SEP = ": "
 
@@ -87,12 +87,28 @@ def _compatible(a: str, b: str) -> bool:
     return True
 
 
+def canon_map(names: Dict[str, int]) -> Dict[str, str]:
+    """The canonical name of every organisation name, from name counts summed over the corpus.
+
+    Works on distinct names only, so a cluster can sum counts where the claims are and plan the
+    mapping on one machine without gathering any claim.
+    """
+    return _canon_map(names) if names else {}
+
+
 def resolve(claims: Sequence[Claim], ruleset: Optional[RuleSet] = None) -> List[Claim]:
-    """Claims with organisation names made canonical across documents (subjects, scopes, role values, speakers)."""
-    names = org_names(claims)
-    if not names:
+    """Claims with organisation names made canonical across documents (subjects, scopes, role values, speakers).
+
+    Equal to ``apply_map(claims, canon_map(org_names(claims)))``.
+    """
+    return apply_map(claims, canon_map(org_names(claims)))
+
+
+def apply_map(claims: Sequence[Claim], cmap: Dict[str, str]) -> List[Claim]:
+    """Rename with ``cmap`` and drop what a document now says twice; claims of one document must
+    be in one call (the dedup is per document), any partition of documents gives the same claims."""
+    if not cmap:
         return list(claims)
-    cmap = _canon_map(names)
 
     def fix(nm: Optional[str]) -> Optional[str]:
         if nm is None:

@@ -3,7 +3,7 @@
 The main organisation is the most mentioned organisation name the packs recognise ("<Place>
 County Council", "<Place>'s children's services"); anaphora ("the council", "the authority")
 resolve to it, and scoped entities (a trust, a measure) become "<organisation>: <entity>".
-People keep their full name without honorifics; "Mrs Smith" resolves to "Heather Smith".
+People keep their full name without honorifics; "Mrs Okafor" resolves to "Grace Okafor".
 """
 
 from __future__ import annotations

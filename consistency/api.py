@@ -14,13 +14,16 @@ import functools
 import importlib
 import os
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping, Optional, Protocol, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
 import attrs
 
 from . import baseline, checks as _checks, dating, engine, executors, extract as _extract, rulepack, sentences, sources
 from .model import Claim, Diagnostic, Finding, Report, Source, stable_hash
 from .rulepack import RuleSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import store
 
 __all__ = ["Input", "load_sources", "load_rules", "prepare", "extract", "check", "run_checks", "stages"]
 
@@ -132,18 +135,22 @@ def extract(
             try:
                 s, cs = extract_one(src, ruleset)
             except Exception as exc:  # one bad document never hides the others
-                diagnostics.append(Diagnostic(src.path, f"extraction failed ({type(exc).__name__}: {exc}); "
-                                              "the document was skipped - please report this as a bug"))
+                diagnostics.append(executors.extraction_failed(src, exc))
                 continue
             if cache is not None:
                 cache.put(key, s, cs)
         done.append(s)
         claims.extend(cs)
-        if s.published is None and s.published_range is None:
-            diagnostics.append(Diagnostic(s.path, "no publication date found and none could be inferred; "
-                                          "relative times stay unresolved - add a 'Published: YYYY-MM-DD' line at the top",
-                                          level="warning"))
+        diagnostics.extend(_undated(s))
     return done, _extract.resolve(claims, ruleset), diagnostics
+
+
+def _undated(source: Source) -> list[Diagnostic]:
+    """A warning for an article with neither a publication date nor an estimate from its text."""
+    if source.published is not None or source.published_range is not None:
+        return []
+    return [Diagnostic(source.path, "no publication date found and none could be inferred; relative times stay "
+                       "unresolved - add a 'Published: YYYY-MM-DD' line at the top", level="warning")]
 
 
 def _parallel(executor: Optional["executors.Executor"]) -> bool:
@@ -226,10 +233,7 @@ def _run_with(
             cache.put(cache_key(s, ruleset), s, list(cs))
     diags = list(diagnostics) + list(out.diagnostics)
     for s in out.sources:
-        if s.published is None and s.published_range is None:
-            diags.append(Diagnostic(s.path, "no publication date found and none could be inferred; "
-                                    "relative times stay unresolved - add a 'Published: YYYY-MM-DD' line at the top",
-                                    level="warning"))
+        diags.extend(_undated(s))
     return attrs.evolve(out, diagnostics=tuple(diags), extracted=())
 
 
@@ -394,6 +398,3 @@ def check_against_store(
                     diagnostics=out.diagnostics)
     return report, commit
 
-
-ProgressFn = Callable[[str], None]
-_ = Path  # re-exported type for annotations in callers

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Optional, Sequence, TextIO
 
 from tabulate import tabulate
 
@@ -17,7 +17,7 @@ from . import __version__, api
 from .model import Claim, Finding, Report, Source
 from .errors import UsageError
 from .output import emit
-from .rulepack import RulePackError, RuleSet
+from .rulepack import RulePackError
 from .sources import DEFAULT_MAX_BYTES as _DEFAULT_MAX_BYTES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -321,6 +321,3 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
         err.write("consistency: interrupted\n")
         return 130
 
-
-Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
-_ = RuleSet

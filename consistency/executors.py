@@ -162,7 +162,8 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _failed(source: Source, exc: BaseException) -> Diagnostic:
+def extraction_failed(source: Source, exc: BaseException) -> Diagnostic:
+    """The diagnostic for a document whose extraction raised: names it; the others stand."""
     return Diagnostic(
         source.path or source.id,
         f"extraction failed ({type(exc).__name__}: {exc}); the document was skipped and the others "
@@ -176,7 +177,7 @@ def _extract_safe(source: Source, ruleset: Any, extract_one: Callable[..., Any])
         s, cs = extract_one(source, ruleset)
         return s, list(cs)
     except Exception as exc:  # one bad document never hides the others
-        return _failed(source, exc)
+        return extraction_failed(source, exc)
 
 
 def _extract_chunk(sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:

@@ -12,13 +12,13 @@ the only conflict; legitimate changes are transitions.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 import consistency
-from consistency.model import Claim
+
+from _claims import find, one, start
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "articles2"
 
@@ -26,32 +26,6 @@ ARTICLES = Path(__file__).resolve().parent / "data" / "articles2"
 @pytest.fixture(scope="module")
 def report():
     return consistency.check(sorted(str(p) for p in ARTICLES.glob("*.txt")))
-
-
-def find(claims, source: Optional[str] = None, subject: str = "", predicate: Optional[str] = None,
-         value=None, quote: str = "") -> List[Claim]:
-    out = []
-    for c in claims:
-        if source is not None and c.source != source:
-            continue
-        if subject not in c.subject or predicate is not None and c.predicate != predicate:
-            continue
-        if value is not None and (c.value != value if isinstance(value, (int, float)) else str(c.value) != value):
-            continue
-        if quote not in c.quote:
-            continue
-        out.append(c)
-    return out
-
-
-def one(claims, **kw) -> Claim:
-    got = find(claims, **kw)
-    assert len(got) == 1, (kw, [(c.subject, c.predicate, c.value, c.time and c.time.label()) for c in got])
-    return got[0]
-
-
-def start(c: Claim) -> str:
-    return str(c.time.start) if c.time is not None and c.time.start is not None else ""
 
 
 def _check_text(body: str, date: str = "12 March 2019"):

@@ -651,9 +651,11 @@ _LIST_OPEN = re.compile(
 )
 _BREADCRUMB = re.compile(r"(?i)^(?:home|news)\s*[>›»/|]\s*\S.{0,150}$")
 _TERMINATOR = re.compile(r"(?i)^[\s\-–—*#_=~()\[\]]*(?:ends?|###)[\s\-–—*#_=~.()\[\]]*$")
+# "£4.99 a month", "99p per week": the first character (a currency sign or a digit) is matched
+# outside any case-insensitive group, so ``re`` can skip straight to such characters
 _PRICE = re.compile(
-    r"(?i)(?:[£$€]\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{1,2})?\s?(?:p|pence|euros?|dollars?|pounds?))"
-    r"\s*(?:/\s*|a\s+|per\s+|each\s+|every\s+)(?:month|mth|mo|year|yr|annum|week|wk|day|issue|quarter)\b"
+    r"[£$€\d](?:(?<=[£$€])\s?\d[\d,]*(?:\.\d{1,2})?|(?<=\d)[\d,]*(?:\.\d{1,2})?\s?(?i:p|pence|euros?|dollars?|pounds?))"
+    r"\s*(?i:/\s*|a\s+|per\s+|each\s+|every\s+)(?i:month|mth|mo|year|yr|annum|week|wk|day|issue|quarter)\b"
 )
 _PROMO_LEAD = re.compile(r"(?i)^(?:from|only|just|then|now|save|subscribe|join|get|try|buy|starting|for)\b")
 _PROMO_WORDS = re.compile(
@@ -720,6 +722,7 @@ def find_furniture(text: str, start: int = 0) -> List[Tuple[int, int]]:
     marked = [False] * len(lines)
     prev = None
     listing = False
+    prices = _PRICE.search(text, start) is not None  # most articles have none: skip the per-line test
     for i, ln in enumerate(lines):
         s = ln.text
         if _NOTES.match(s):
@@ -737,7 +740,7 @@ def find_furniture(text: str, start: int = 0) -> List[Tuple[int, int]]:
             listing = bool(_LIST_OPEN.match(s))
         elif prev is not None and _repeats(s, prev):
             marked[i] = True
-        elif _is_price(s):
+        elif prices and _is_price(s):
             marked[i] = True
             # Walk up over the promo block to its heading.
             j = i - 1

@@ -76,3 +76,49 @@ def test_phrase_start_regex_is_built_once_per_ruleset() -> None:
     assert C.compiled(RS) is first and first.first_re is not None
     assert all(first.first_re.fullmatch(w) for w in first.merged)
     assert first.first_re.fullmatch("zzzz-not-a-phrase-start") is None
+
+
+# --- phrase alternations: the factored search must return the flat alternation's own matches
+
+_PHRASE_WORDS = ["plan", "plans", "plans to", "will", "will not", "set up", "set-up", "setup", "re-inspection",
+                 "re inspection", "follow-up", "follow up visit", "no longer", "n't", "not", "it's", "A&E", "c.", "x"]
+
+
+def _flat(phrases: list, flags: int) -> "re.Pattern[str]":
+    ps = sorted({C.normalise(p.strip()) for p in phrases if p.strip()}, key=lambda s: (-len(s), s))
+    return re.compile(r"(?<![\w])(?:" + "|".join(C._phrase_src(p) for p in ps) + r")(?![\w])", flags)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PHRASE_WORDS), min_size=1, max_size=8), texts,
+       st.sampled_from([re.IGNORECASE, 0]), st.integers(0, 40))
+def test_phrase_regex_gives_the_flat_alternations_matches(phrases: list, body: str, flags: int, pos: int) -> None:
+    n = body + " " + " ".join(phrases) + ". Plans-to SET UP follow  up visit"
+    rx = C.phrase_re(phrases, flags)
+    flat = _flat(phrases, flags)
+    pos = min(pos, len(n))
+    got = [(m.span(), m.group()) for m in rx.finditer(n, pos)]
+    assert got == [(m.span(), m.group()) for m in flat.finditer(n, pos)]
+    s = rx.search(n, pos)
+    f = flat.search(n, pos)
+    assert (s.span() if s else None) == (f.span() if f else None)
+    assert rx.findall(n) == flat.findall(n)
+
+
+def test_phrase_regex_prefers_the_longest_phrase_like_the_flat_form() -> None:
+    rx = C.phrase_re(["plan", "plans to", "plans"])
+    assert [m.group() for m in rx.finditer("The plans to merge; one plan, two plans.")] == ["plans to", "plan", "plans"]
+    assert rx.search("no such thing here") is None
+
+
+def test_price_pattern_matches_what_the_plain_form_matched() -> None:
+    from consistency import sources
+
+    old = re.compile(
+        r"(?i)(?:[£$€]\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{1,2})?\s?(?:p|pence|euros?|dollars?|pounds?))"
+        r"\s*(?:/\s*|a\s+|per\s+|each\s+|every\s+)(?:month|mth|mo|year|yr|annum|week|wk|day|issue|quarter)\b")
+    lines = ["From £15 / month", "Subscribe FROM £4.99 A MONTH", "only 99P PER WEEK", "€3 each issue",
+             "12 Pounds every YEAR", "£ 5 a day", "$1,000.50 per annum", "£15m a year was cut", "in 2015 per year",
+             "rated good in 2016", "3 pence a wk", "£4.99 a monthly"]
+    for s in lines:
+        assert [m.span() for m in sources._PRICE.finditer(s)] == [m.span() for m in old.finditer(s)], s

@@ -326,7 +326,8 @@ def _heads_re(c: Compiled) -> Optional["re.Pattern[str]"]:
                     ws = k.split()
                     if len(ws) > 1 and ws[-1] not in vs.canon and ws[-1].isalpha():
                         heads.add(ws[-1])
-        rx = re.compile(r"\b(?:the|this|that)\s+(" + "|".join(sorted(heads)) + r")\b", re.IGNORECASE) if heads else None
+        # "the|this|that" written as "[tT]" plus a lookbehind, so ``re`` can skip to a "t"
+        rx = re.compile(r"[tT](?<!\w[tT])(?i:he|his|hat)\s+(?i:(" + "|".join(sorted(heads)) + r"))\b") if heads else None
         got = (c, rx)
         _HEADS_RE[id(c)] = got
     return got[1]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import threading
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import attrs
 
@@ -177,14 +178,105 @@ def _phrase_src(p: str) -> str:
     return "".join(out)
 
 
-def phrase_re(phrases: Iterable[str], flags: int = re.IGNORECASE, *, group: Optional[str] = None) -> Optional["re.Pattern[str]"]:
+def _atoms(p: str) -> Tuple[str, ...]:
+    """``_phrase_src(p)`` cut into one-character pieces: the units of the factored form."""
+    out: List[str] = []
+    for tok in re.split(r"(\s+|-)", normalise(p.strip())):
+        if not tok:
+            continue
+        if tok.isspace():
+            out.append(r"[\s-]+")
+        elif tok == "-":
+            out.append(r"[-\s]?")
+        else:
+            out.extend(re.escape(ch) for ch in tok)
+    return tuple(out)
+
+
+def _atom_trie(seqs: Iterable[Tuple[str, ...]]) -> str:
+    """An alternation of atom sequences factored on common prefixes (the same language)."""
+    root: dict = {}
+    for seq in seqs:
+        d = root
+        for a in seq:
+            d = d.setdefault(a, {})
+        d[""] = {}
+
+    def emit(d: dict) -> str:
+        alts = [a + emit(sub) for a, sub in sorted(d.items()) if a]
+        if not alts:
+            return ""
+        body = "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in d else body
+
+    return emit(root)
+
+
+class PhraseRegex:
+    """A whole-word phrase alternation that finds its matches fast and returns them exactly as the
+    plain alternation (longest phrase first) would.
+
+    ``re`` tries every branch of a flat alternation at every position; the factored copy (one branch
+    per distinct prefix) finds where some phrase matches, and only there is the flat pattern run,
+    so every match object is the flat pattern's own: same spans, same priority among phrases.
+    """
+
+    __slots__ = ("flat", "fast")
+
+    def __init__(self, flat: "re.Pattern[str]", fast: "re.Pattern[str]") -> None:
+        self.flat, self.fast = flat, fast
+
+    @property
+    def pattern(self) -> str:
+        return self.flat.pattern
+
+    @property
+    def flags(self) -> int:
+        return self.flat.flags
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.flat.groupindex
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional["re.Match[str]"]:
+        m = self.fast.search(string, pos, endpos)
+        return None if m is None else self.flat.match(string, m.start(), endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator["re.Match[str]"]:
+        fast, flat = self.fast.search, self.flat.match
+        while True:
+            m = fast(string, pos, endpos)
+            if m is None:
+                return
+            f = flat(string, m.start(), endpos)
+            if f is None:  # pragma: no cover - the two patterns accept the same language
+                raise AssertionError(f"phrase index out of step at {m.start()}: {self.flat.pattern[:60]}")
+            yield f
+            pos = f.end() if f.end() > f.start() else f.start() + 1
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> List[str]:
+        return [m.group() for m in self.finditer(string, pos, endpos)]
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional["re.Match[str]"]:
+        return self.flat.match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional["re.Match[str]"]:
+        return self.flat.fullmatch(string, pos, endpos)
+
+    def __repr__(self) -> str:
+        return f"PhraseRegex({self.flat.pattern[:60]!r})"
+
+
+def phrase_re(phrases: Iterable[str], flags: int = re.IGNORECASE, *, group: Optional[str] = None) -> Optional[PhraseRegex]:
     """Whole-word alternation of ``phrases``, longest first (None when there are none)."""
     ps = sorted({normalise(p.strip()) for p in phrases if p.strip()}, key=lambda s: (-len(s), s))
     if not ps:
         return None
     alt = "|".join(_phrase_src(p) for p in ps)
     body = f"(?P<{group}>{alt})" if group else f"(?:{alt})"
-    return re.compile(r"(?<![\w])" + body + r"(?![\w])", flags)
+    flat = re.compile(r"(?<![\w])" + body + r"(?![\w])", flags)
+    fast = re.compile(r"(?<![\w])" + _atom_trie(_atoms(p) for p in ps) + r"(?![\w])", flags)
+    return PhraseRegex(flat, fast)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -1,0 +1,81 @@
+"""The quick test in ``timex.tag`` (no digit and no time word: no expression) never hides one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings, strategies as st
+
+from consistency import timex
+
+A = timex.Anchor(published=date(2019, 5, 15))
+
+# every word a family regex can start with, plus the words expressions continue with
+_WORDS = sorted(timex._WORD_FAMILY) + [
+    "morning", "afternoon", "evening", "night", "quarter", "half", "decade", "decades", "year", "years", "month",
+    "week", "day", "days", "ago", "time", "then", "of", "to", "ending", "ended", "following", "previous", "past",
+    "coming", "council", "rated", "good", "and", "'s",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8))
+def test_a_digit_free_expression_always_holds_a_quick_word(words: list) -> None:
+    low = " ".join(words)
+    found = timex._find(low, low)  # the candidates, without the quick test in front
+    if any(c.kind not in ("skip", "dropped") for c in found):
+        assert timex._has_quick_word(low), (low, found)
+
+
+def test_expressions_without_digits_or_month_names_are_tagged() -> None:
+    # each once slipped past the quick test when the sentence had no digit
+    for sentence, text in [
+        ("The board will decide tomorrow.", "tomorrow"),
+        ("Inspectors arrived this morning.", "this morning"),
+        ("The vote took place last night.", "last night"),
+        ("The ward reopened this afternoon.", "this afternoon"),
+        ("Figures for the second quarter were worse.", "the second quarter"),
+    ]:
+        spans = timex.tag(sentence, A)
+        assert [t.text for t in spans] == [text], sentence
+        assert spans[0].start is not None
+
+
+def test_sentence_with_no_time_stays_empty() -> None:
+    assert timex.tag("The council said it would listen to parents and carers.", A) == []
+
+
+# --- the lookahead in front of the "the" family turns away only what the family would refuse
+
+_SRC_WORDS = sorted(set(__import__("re").findall(r"[a-z]{1,}", " ".join(p for _, p in timex._ALTS))))
+_NEXT = _SRC_WORDS + ["council", "authority", "3rd", "12", "1990s", "2019", "a couple of", "an", "spring's", "q3"]
+_AFTER = ["", " of May", " of 2019", " half of 2018", " quarter", " year", " month to March", " months to June 2017",
+          " 12 months", " year before", " same year", " of the year", "s", " of this year", " following month"]
+
+
+def _same_match(low: str) -> None:
+    guarded = timex._FAMILY["the"].match(low, 0)
+    plain = timex._THE_UNGUARDED.match(low, 0)
+    assert (guarded is None) == (plain is None), low
+    if plain is not None:
+        assert guarded.span() == plain.span() and guarded.lastgroup == plain.lastgroup, low
+        assert guarded.groupdict() == plain.groupdict(), low
+
+
+def test_the_guard_keeps_every_match_of_the_plain_family() -> None:
+    for w in _NEXT:
+        for after in _AFTER:
+            for sep in (" ", "  ", "\n"):
+                _same_match(f"the{sep}{w}{after} was agreed")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NEXT + ["the", "of", "to", "and", "last", "year"]), min_size=1, max_size=6),
+       st.sampled_from([" ", "  ", "\t", "-", "\n"]))
+def test_the_guard_agrees_on_arbitrary_continuations(words: list, sep: str) -> None:
+    _same_match("the" + sep + " ".join(words))
+
+
+def test_the_guard_refuses_ordinary_nouns_quickly() -> None:
+    assert timex._FAMILY["the"].match("the council said", 0) is None
+    assert timex._FAMILY["the"].match("the start of 2019", 0) is not None

@@ -274,6 +274,7 @@ _DATE_RE = re.compile(
     )(?![\d-])
     """
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _SLASH_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
 
 # What may surround a date on a dateline: publish/update words, times, zones, separators, a byline.
@@ -317,7 +318,7 @@ def _match_date(m: "re.Match[str]") -> Optional[date]:
 
 def _dateline(line: str) -> Tuple[Optional[date], Optional[str]]:
     """If ``line`` is only a date (plus publish words, time, byline), its date and a weekday warning."""
-    if len(line) > 120:
+    if len(line) > 120 or _FOUR_DIGITS.search(line) is None:  # every date form has a 4-digit year
         return None, None
     m = _DATE_RE.search(line)
     if m is None:

@@ -235,6 +235,15 @@ _THE_NEXT = (
 )
 _THE_UNGUARDED = _FAMILY["the"]
 _FAMILY["the"] = re.compile(rf"(?=the\s+(?:{_THE_NEXT}))(?:{_THE_UNGUARDED.pattern})")
+#: a number of one to three digits starts an expression only as a day ("3rd of May", "3 May",
+#: "3-5 May", "12/03/2016") or a count of units ("3 years ago"); four digits may be anything (a
+#: year); five or more, nothing. Counts, percentages and sums are turned away by this lookahead.
+_DIGIT_NEXT = (
+    r"\d{4}(?!\d)|\d{1,3}(?:st|nd|rd|th)?(?:[/.]|\s*(?:[-–]|and|to|until|till|of)"
+    r"|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|decade))"
+)
+_DIGIT_UNGUARDED = _FAMILY["#d"]
+_FAMILY["#d"] = re.compile(rf"(?={_DIGIT_NEXT})(?:{_DIGIT_UNGUARDED.pattern})")
 _DIGIT_FAMILY = _FAMILY["#d"]
 #: every word that can start an expression -> the regex to try there
 _WORD_FAMILY = {

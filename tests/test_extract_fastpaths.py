@@ -122,3 +122,23 @@ def test_price_pattern_matches_what_the_plain_form_matched() -> None:
              "rated good in 2016", "3 pence a wk", "£4.99 a monthly"]
     for s in lines:
         assert [m.span() for m in sources._PRICE.finditer(s)] == [m.span() for m in old.finditer(s)], s
+
+
+def test_clause_splitter_matches_the_plain_alternation() -> None:
+    X = importlib.import_module("consistency.extract")
+    aux = X._AUX
+    plain = re.compile(
+        r",?\s+but\s+|;\s+|,\s+and\s+(?!then\b)|,?\s+then\s+|,\s+while\s+|,\s+whereas\s+"
+        rf"|\s+and\s+(?={aux}\b|[\w'-]+\s+{aux}\b|(?:an?|the|its|their|his|her)\s+(?:[\w'-]+\s+){{2,3}}{aux}\b)",
+        re.IGNORECASE)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(["but", "BUT", "and", "then", "while", "whereas", "was", "the new chief", "its",
+                                     "council", "it", "x"]), max_size=12),
+           st.lists(st.sampled_from([" ", ", ", "; ", ",  ", "\n", " ,", ";", ",\t"]), min_size=12, max_size=12),
+           st.integers(0, 5))
+    def check(words: list, seps: list, pos: int) -> None:
+        n = "".join(w + s for w, s in zip(words, seps))
+        assert [m.span() for m in X._CLAUSE.finditer(n, pos)] == [m.span() for m in plain.finditer(n, pos)]
+
+    check()

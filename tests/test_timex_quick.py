@@ -79,3 +79,33 @@ def test_the_guard_agrees_on_arbitrary_continuations(words: list, sep: str) -> N
 def test_the_guard_refuses_ordinary_nouns_quickly() -> None:
     assert timex._FAMILY["the"].match("the council said", 0) is None
     assert timex._FAMILY["the"].match("the start of 2019", 0) is not None
+
+
+# --- the lookahead in front of the digit family: short numbers start a time only as days or counts
+
+_DIGIT_AFTER = ["", " ", "st", "rd ", "/", ".", "-", " - ", "–", " and ", " to ", " until ", " of ", " may", " sept",
+                " december", " days", " day ", " weeks", " year", " decade", "%", " per cent", "m", ",000", " people",
+                "s", "'s", " q3", "q1", "/17", "-17", "-03-04", " million", ".5", " times", "th of", "nd june"]
+
+
+def _same_digit_match(low: str) -> None:
+    guarded = timex._FAMILY["#d"].match(low, 0)
+    plain = timex._DIGIT_UNGUARDED.match(low, 0)
+    assert (guarded is None) == (plain is None), low
+    if plain is not None:
+        assert guarded.span() == plain.span() and guarded.lastgroup == plain.lastgroup, low
+        assert guarded.groupdict() == plain.groupdict(), low
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 10 ** 6), st.lists(st.sampled_from(_DIGIT_AFTER), max_size=4), st.sampled_from(["", "0"]))
+def test_the_digit_guard_keeps_every_match_of_the_plain_family(number: int, after: list, pad: str) -> None:
+    _same_digit_match(pad + str(number) + "".join(after) + " 2016 ago later")
+
+
+def test_the_digit_guard_on_every_length_and_continuation() -> None:
+    for digits in ("3", "12", "31", "100", "2016", "19", "20167", "201612"):
+        for a in _DIGIT_AFTER:
+            for b in _DIGIT_AFTER:
+                _same_digit_match(digits + a + b + " 2017")
+    assert timex._FAMILY["#d"].match("45 per cent", 0) is None

@@ -209,6 +209,8 @@ def frames(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], sentence: Tup
             continue
         ms.sort(key=lambda x: x.start())
         bad = _disjoint(vs, n, ms) if a.type in ("ordinal", "enum") else set()
+        dirs: Optional[List[Tuple[str, int, int]]] = None
+        triggered: Optional[bool] = None  # a trigger word in the clause (looked up once, on demand)
         for i, m in enumerate(ms):
             if i in bad:
                 continue
@@ -219,7 +221,9 @@ def frames(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], sentence: Tup
             if not ok:
                 continue
             if a.requires_trigger and vs.triggers is not None and id(m) not in strong:
-                if not vs.triggers.search(n, lo, hi):
+                if triggered is None:
+                    triggered = vs.triggers.search(n, lo, hi) is not None
+                if not triggered:
                     if len(m.group(0).split()) > 1 and vs.triggers.search(n, context[0], context[1]):
                         conf -= 0.1
                     else:
@@ -227,11 +231,12 @@ def frames(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], sentence: Tup
             value = vs.canon[key(m.group(0))]
             direction = None
             best = None
-            for d, rx in vs.directions:
-                for dm in rx.finditer(n, lo, hi):
-                    dist = min(abs(dm.start() - m.end()), abs(m.start() - dm.end()))
-                    if best is None or dist < best[0]:
-                        best = (dist, d)
+            if dirs is None:  # the clause's direction words, found once for all its values
+                dirs = [(d, dm.start(), dm.end()) for d, rx in vs.directions for dm in rx.finditer(n, lo, hi)]
+            for d, ds, de in dirs:
+                dist = min(abs(ds - m.end()), abs(m.start() - de))
+                if best is None or dist < best[0]:
+                    best = (dist, d)
             if best is not None:
                 direction = best[1]
             subj = None

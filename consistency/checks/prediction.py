@@ -12,7 +12,8 @@ day it was made; open-ended when it gives none):
 * ``unknown``: no fact falls in the window and the window has passed by a later source's date.
 
 A rating or status holds until a source says otherwise: when no fact falls inside the window but
-facts before and after it exist, the value before the window counts as the value during it.
+facts before and after it exist, the value before the window counts as the value during it; the
+finding cites that fact and the later one that ended it.
 Figures match within the attribute's tolerance (plus hedge tolerance).
 
 Passes (borne out): 2014: "did not expect to reach 'good' in the next year"; 2016: rated
@@ -115,6 +116,11 @@ class _Index:
     def any_after(self, day_: int) -> bool:
         return bisect_right(self.los, day_) < len(self.los)
 
+    def next_after(self, day_: int) -> Optional[Claim]:
+        """The first fact starting after ``day_`` (the one that ends a value carried through a window)."""
+        k = bisect_right(self.los, day_)
+        return self.facts[k][1] if k < len(self.facts) else None
+
     def last_before(self, day_: int) -> List[Claim]:
         """The facts ending latest, strictly before ``day_``."""
         k = bisect_left(self.by_hi, (day_, -1)) - 1
@@ -163,11 +169,18 @@ def check(block: Block, attribute: Attribute, options: Mapping[str, Any]) -> Ite
                     later_ok.append(after)
         later_ok.sort(key=lambda c: (block.interval(c) or (0, 0), c.source))
         carried: List[Claim] = []
+        until: Optional[Claim] = None  # the later fact that ends a value carried through the window
         if not ok and not bad and index.any_after(w[1]) and attribute.type in ("ordinal", "enum"):
             carried = index.last_before(w[0])
             for c in carried:
                 (ok if str(c.value) == str(p.value) else bad).append(c)
-        held = "held before the window and until a later source" if carried else "in the window"
+            if carried:
+                until = index.next_after(w[1])
+        held = "in the window"
+        if carried:
+            held = "held before the window and until a later source"
+            if until is not None:
+                held = f"held before the window and until {cite(until, attribute)}"
         ok, bad = ok[:3], bad[:3]
         outcome: Optional[str] = None
         cited: List[Claim] = []
@@ -187,6 +200,8 @@ def check(block: Block, attribute: Attribute, options: Mapping[str, Any]) -> Ite
                 outcome, cited, why = "refuted", bad, f"{cite_group(bad, attribute)} {held}"
             elif later_ok:
                 outcome, cited, why = "late", later_ok[:1], f"it came true after the window: {cite(later_ok[0], attribute)}"
+        if until is not None and cited and all(c is not until for c in cited):
+            cited = cited + [until]  # the evidence for the whole window: the value before it and what ended it
         if outcome is None:
             if w[1] < MAX_DAY and latest > w[1]:
                 outcome, why = "unknown", f"no source gives the value between {day(date.fromordinal(w[0]))} and {day(date.fromordinal(w[1]))}"

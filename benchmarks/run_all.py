@@ -32,6 +32,7 @@ ARGS: Dict[str, Tuple[List[str], List[str]]] = {
     "check": (["--n", "300", "--no-reference"], ["--n", "10000"]),
     "html": (["--n", "1000", "--pipeline-n", "200", "--browser-n", "200", "--no-browser"], []),
     "scale": (["--n", "600", "--store-n", "600", "--new", "20", "--skip-dask"], []),
+    "resolve": (["--sizes", "500,5000", "--old-max", "500", "--repeat", "1"], ["--sizes", "2000,20000,200000"]),
 }
 
 
@@ -85,6 +86,10 @@ PICK: Dict[str, Callable[[str], List[Tuple[str, str]]]] = {
         ("same findings as full re-check", r"^incremental_matches_full\s+(\S+)"),
         ("targets met", r"^targets_met\s+(\S+)"),
     ]),
+    "resolve": lambda out: [
+        (f"{m.group(1)} distinct names", f"{m.group(2)} s CPU (pairwise: {m.group(3)} s), {m.group(4)}")
+        for m in re.finditer(r"^\s*(\d+)\s+\d+\s+([\d.]+)\s+(~?[\d.]+)(?: \(n\^2\))?\s+(\S+x)\s+\d+\s*$", out, re.M)
+    ],
 }
 
 

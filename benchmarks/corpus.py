@@ -1,25 +1,95 @@
 """A deterministic synthetic news corpus for benchmarks: inspection and intervention stories.
 
-``generate(n, seed=0)`` returns ``n`` (id, text) articles of about 4 KB in news style: a headline,
+``generate(n, seed=0, places=None)`` returns ``n`` (id, text) articles of about 4 KB in news style: a headline,
 a dateline in one of several styles (or none: about one in twelve is undated), and paragraphs
 about invented councils, hospitals, police forces, prisons and schools, with dates of every
 precision, figures that are not dates (money, percentages, counts, section numbers, ages),
-ratings, people with roles, quotes and plans. Same (n, seed) -> byte-identical output.
+ratings, people with roles, quotes and plans. Same (n, seed, places) -> byte-identical output.
+
+``places`` sets how many places the organisations are in (8 kinds of body each: county council,
+hospital, police force, prison...). The default, ``None``, is the 24 hand-written places (192
+organisations): a dense corpus where 100 articles touch most organisations, and what every
+published figure used. A larger number adds invented place names built from syllables
+(deterministic, distinct, never fuzzy-merged by the subject resolver), e.g. ``places=2000`` for
+~16,000 organisations: closer to a real archive, where a new article touches a small share of
+the record. A smaller number uses the first ``places`` hand-written names. Beyond 24 places the
+people named grow too (:func:`surnames`: 20 first names x up to 190 surnames), as in a real archive.
 """
 
 from __future__ import annotations
 
+import difflib
 import random
 from datetime import date, timedelta
 from typing import List, Tuple
 
-__all__ = ["generate"]
+__all__ = ["generate", "place_names", "surnames"]
 
 _PLACES = [
     "Ashcombe", "Brindlemoor", "Calderwick", "Dunhallow", "Elmstead", "Farrowby", "Greywater", "Hollinsford",
     "Ivybridge Vale", "Kestleton", "Langmere", "Marrowfield", "Northolme", "Oakhurst", "Penwarden", "Quarrington",
     "Rushmead", "Saltcote", "Thornleigh", "Upper Wexley", "Varley", "Whitlow", "Yarncliffe", "Zennor Cross",
 ]
+# syllables for invented place names (places > 24): onset + middle + ending. Two names whose
+# first words are near-identical would be merged by the subject resolver (difflib ratio >= 0.9):
+# each new name is kept only if no kept name is that close (see _invented)
+_ONSETS = ["Ash", "Bram", "Cald", "Dorn", "Elk", "Fell", "Gask", "Holm", "Ilk", "Kend", "Lind", "Mord", "Nant",
+           "Orm", "Pens", "Quen", "Rav", "Sand", "Tarn", "Ulls", "Wend", "Yarr", "Zeal", "Brock", "Crest", "Drum",
+           "Glen", "Hask", "Marsk", "Stam"]
+_MIDDLES = ["al", "en", "ol", "ur", "im", "ob", "ex", "ay"]
+_ENDINGS = ["bury", "combe", "dale", "field", "ford", "gate", "ham", "hurst", "ley", "mere", "minster", "moor",
+            "stead", "stow", "thorpe", "wick", "worth", "brook", "caster", "holt", "port", "shaw", "wold", "by"]
+_MADE: List[str] = []  # invented names kept so far, in order (the list only grows: prefixes are stable)
+_MADE_STATE: dict = {}
+
+
+def _too_close(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 2:
+        return False
+    m = difflib.SequenceMatcher(None, a, b)
+    return m.real_quick_ratio() >= 0.85 and m.quick_ratio() >= 0.85 and m.ratio() >= 0.85
+
+
+def _invented(count: int) -> List[str]:
+    """The first ``count`` invented names: candidates in a fixed shuffled order, each kept unless a
+    kept name (or a hand-written one) is within ratio 0.85 of it. Names that close differ by at
+    most one edit, so they share their first or their last three letters: only those are compared."""
+    if not _MADE_STATE:
+        cands = [o + m + e for o in _ONSETS for m in _MIDDLES for e in _ENDINGS]
+        random.Random("corpus-places").shuffle(cands)
+        _MADE_STATE.update(cands=iter(cands), by_head={}, by_tail={})
+        for nm in _PLACES:
+            w = nm.split()[0].lower()
+            _MADE_STATE["by_head"].setdefault(w[:3], []).append(w)
+            _MADE_STATE["by_tail"].setdefault(w[-3:], []).append(w)
+    head, tail = _MADE_STATE["by_head"], _MADE_STATE["by_tail"]
+    for nm in _MADE_STATE["cands"]:
+        if len(_MADE) >= count:
+            break
+        w = nm.lower()
+        if any(_too_close(w, x) for x in head.get(w[:3], []) + tail.get(w[-3:], [])):
+            continue
+        _MADE.append(nm)
+        head.setdefault(w[:3], []).append(w)
+        tail.setdefault(w[-3:], []).append(w)
+    return _MADE[:count]
+
+
+def place_names(count: "int | None" = None) -> List[str]:
+    """``count`` distinct place names, deterministic: the 24 hand-written ones first (all of them
+    for ``None``), then invented ones (a few thousand at most)."""
+    if count is None:
+        return list(_PLACES)
+    if count < 1:
+        raise ValueError(f"places must be at least 1, got {count}")
+    if count <= len(_PLACES):
+        return _PLACES[:count]
+    out = list(_PLACES) + _invented(count - len(_PLACES))
+    if len(out) < count:
+        raise ValueError(f"places: at most {len(out)} distinct place names can be made, asked for {count}")
+    return out
+
+
 _BODIES = [
     ("{p} County Council", "children's services", "Ofsted"),
     ("{p} Borough Council", "adult social care", "the Care Quality Commission"),
@@ -58,12 +128,30 @@ def _dateline(r: random.Random, d: date) -> str:
     return f"Updated {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def _sentences(r: random.Random, pub: date, body: str, service: str, inspectorate: str, place: str) -> List[str]:
+# invented surnames, added to the people's names when places > 24 (a bigger world names more people)
+_SURNAME_HEADS = ["Ab", "Bel", "Cor", "Dal", "Fen", "Gor", "Har", "Jen", "Kil", "Lor", "Mel", "Nor", "Pel", "Rad",
+                  "Sel", "Tor", "Wal"]
+_SURNAME_TAILS = ["bey", "croft", "ett", "ing", "ley", "man", "ridge", "sby", "ton", "well"]
+
+
+def surnames(places: "int | None" = None) -> List[str]:
+    """People's surnames: the 20 hand-written ones, plus invented ones in proportion to ``places``
+    beyond 24 (20 per 24 places, at most 170 more), so a corpus of more organisations also names
+    more people (20 first names x these surnames)."""
+    if places is None or places <= len(_PLACES):
+        return list(_LAST)
+    extra = [h + t for h in _SURNAME_HEADS for t in _SURNAME_TAILS]
+    random.Random("corpus-surnames").shuffle(extra)
+    return list(_LAST) + extra[: min(len(extra), round(len(_LAST) * places / len(_PLACES)) - len(_LAST))]
+
+
+def _sentences(r: random.Random, pub: date, body: str, service: str, inspectorate: str, place: str,
+               last: List[str] = _LAST) -> List[str]:
     y = pub.year
     py = y - r.randint(1, 4)
     m1, m2 = r.sample(_MONTHS, 2)
-    person = f"{r.choice(_FIRST)} {r.choice(_LAST)}"
-    person2 = f"{r.choice(_FIRST)} {r.choice(_LAST)}"
+    person = f"{r.choice(_FIRST)} {r.choice(last)}"
+    person2 = f"{r.choice(_FIRST)} {r.choice(last)}"
     role, role2 = r.sample(_ROLES, 2)
     old, new = r.sample(_RATINGS, 2)
     n_staff = r.randint(40, 1500)
@@ -140,9 +228,9 @@ def _sentences(r: random.Random, pub: date, body: str, service: str, inspectorat
     return pool
 
 
-def _article(r: random.Random, i: int) -> str:
+def _article(r: random.Random, i: int, places: List[str], last: List[str]) -> str:
     pub = date(2012, 1, 1) + timedelta(days=r.randrange(365 * 9))
-    place = r.choice(_PLACES)
+    place = r.choice(places)
     tmpl, service, inspectorate = r.choice(_BODIES)
     body = tmpl.format(p=place)
     headline = r.choice([
@@ -154,9 +242,9 @@ def _article(r: random.Random, i: int) -> str:
     parts = [headline, ""]
     if r.randrange(12):  # about one in twelve articles is undated
         parts += [_dateline(r, pub), ""]
-    sents = _sentences(r, pub, body, service, inspectorate, place)
+    sents = _sentences(r, pub, body, service, inspectorate, place, last)
     while sum(len(s) + 1 for s in sents) < 4200:  # about 4 KB: add another round of varied sentences
-        sents += _sentences(r, pub, body, service, inspectorate, place)
+        sents += _sentences(r, pub, body, service, inspectorate, place, last)
     text_len = 0
     para: List[str] = []
     for s in sents:
@@ -175,10 +263,15 @@ def _article(r: random.Random, i: int) -> str:
     return "\n".join(parts).strip() + "\n"
 
 
-def generate(n: int, seed: int = 0) -> List[Tuple[str, str]]:
-    """``n`` synthetic articles as (id, text); deterministic for a given (n, seed)."""
+def generate(n: int, seed: int = 0, places: "int | None" = None) -> List[Tuple[str, str]]:
+    """``n`` synthetic articles as (id, text); deterministic for a given (n, seed, places).
+
+    ``places``: how many places the organisations are in (``None``: the 24 hand-written ones,
+    192 organisations; see the module's docstring).
+    """
     r = random.Random(seed)
-    return [(f"synth-{seed}-{i:05d}", _article(r, i)) for i in range(n)]
+    names, last = place_names(places), surnames(places)
+    return [(f"synth-{seed}-{i:05d}", _article(r, i, names, last)) for i in range(n)]
 
 
 if __name__ == "__main__":  # print one article to look at

@@ -344,6 +344,22 @@ def extract_to_store(
     return Report(sources=out.sources, claims=out.claims, findings=(), diagnostics=out.diagnostics), commit
 
 
+def _touching_new(
+    findings: Sequence[Finding], new_claims: Sequence[Claim], stored: Mapping[str, Claim]
+) -> Tuple[list[Finding], list[Claim]]:
+    """The findings that involve a new claim, and the stored claims they cite (in read order).
+
+    ``stored`` is keyed by the ids read from the store, so no stored claim is hashed again; if a
+    cited id is not among them (a store written by a version that computed ids differently), the
+    ids are recomputed, so the result never depends on the shortcut."""
+    new_ids = {c.id for c in new_claims}
+    kept = [f for f in findings if any(cid in new_ids for cid in f.claims)]
+    cited = {cid for f in kept for cid in f.claims} - new_ids
+    if not cited <= stored.keys():
+        stored = {c.id: c for c in stored.values()}
+    return kept, [c for cid, c in stored.items() if cid in cited]
+
+
 def check_against_store(
     inputs: Union[Input, Iterable[Input]],
     directory: "str | os.PathLike[str]",
@@ -379,17 +395,14 @@ def check_against_store(
         st = stages(select=select, ignore=ignore, severities=severities, ruleset=ruleset)
         out = _run_with(ex, fresh, diagnostics, ruleset, cache=None, stages=st, run_checks=False)
         new_claims = list(out.claims)
-        stored_claims: list[Claim] = []
-        stored_sources: dict[str, Source] = {}
+        stored: dict[str, Claim] = {}
         if new_claims and Path(directory, "store.json").exists():
             value_keys = [k for k, _ in st.passes() if isinstance(k, executors.ClaimValue)]
-            stored_claims, stored_sources = _store.read_related(directory, new_claims,
-                                                                value_keys[0] if value_keys else None)
-        findings = ex.check_claims(new_claims + stored_claims, ruleset, st)
-        new_ids = {c.id for c in new_claims}
-        kept = [f for f in findings if any(cid in new_ids for cid in f.claims)]
-        cited = {cid for f in kept for cid in f.claims}
-        old = [c for c in stored_claims if c.id in cited and c.id not in new_ids]
+            stored = _store.read_related_by_id(directory, new_claims, value_keys[0] if value_keys else None)
+        findings = ex.check_claims(new_claims + list(stored.values()), ruleset, st)
+        kept, old = _touching_new(findings, new_claims, stored)
+        # only the sources the report cites are read (not those of every stored claim read)
+        stored_sources = _store.read_sources(directory, {c.source for c in old}) if old else {}
         old_sources = [stored_sources[i] for i in sorted({c.source for c in old}) if i in stored_sources]
         commit = None
         if update and out.sources:

@@ -65,6 +65,7 @@ __all__ = [
     "read_subjects",
     "read_values",
     "read_related",
+    "read_related_by_id",
     "read_claims",
     "read_sources",
     "stored_digests",
@@ -372,29 +373,53 @@ def _source_rows(sources: Sequence[Source], counts: Mapping[str, int]) -> Dict[s
     return cols
 
 
+#: the columns a :class:`Claim` is rebuilt from, plus ``id`` (the rest serve other tools and pruning)
+READ_COLUMNS: Tuple[str, ...] = (
+    "id", "source", "subject", "predicate", "value", "value_type", "unit", "qualifier", "direction",
+    "time_start", "time_end", "time_granularity", "time_text", "time_span_start", "time_span_end",
+    "time_approximate", "time_modifier", "time_anchor", "time_basis", "modality", "speaker", "quote",
+    "span_start", "span_end", "line", "column", "rule", "confidence", "published",
+    "published_range_start", "published_range_end",
+)
+
+
 def _claims_from_table(tbl: Any) -> List[Claim]:
-    d = tbl.to_pydict()
-    n = tbl.num_rows
+    """The table's rows as claims, column by column (one ``to_pylist`` per column, not per cell)."""
+    return list(_claims_by_id(tbl).values()) if "id" in tbl.column_names else _claims_of(tbl)
+
+
+def _claims_of(tbl: Any) -> List[Claim]:
+    col = {n: tbl[n].to_pylist() for n in READ_COLUMNS if n != "id"}
     out: List[Claim] = []
-    for i in range(n):
-        g = d["time_granularity"][i]
+    append = out.append
+    for (source, subject, predicate, value, kind, unit, qualifier, direction, ts, te, tg, ttext, tss, tse, tapprox,
+         tmod, tanchor, basis, modality, speaker, quote, s0, s1, line, column, rule, confidence, published,
+         prs, pre) in zip(*(col[n] for n in READ_COLUMNS if n != "id")):
         time = None
-        if g is not None:
-            ss, se = d["time_span_start"][i], d["time_span_end"][i]
-            time = TimeSpan(start=d["time_start"][i], end=d["time_end"][i], granularity=g, text=d["time_text"][i] or "",
-                            span=(ss, se) if ss is not None else None, approximate=bool(d["time_approximate"][i]),
-                            modifier=d["time_modifier"][i], anchor=d["time_anchor"][i] or "absolute")
-        prs, pre = d["published_range_start"][i], d["published_range_end"][i]
-        out.append(Claim(
-            source=d["source"][i], subject=d["subject"][i], predicate=d["predicate"][i],
-            value=_value_back(d["value"][i], d["value_type"][i]), quote=d["quote"][i],
-            span=(d["span_start"][i], d["span_end"][i]), time=time, time_basis=d["time_basis"][i],
-            modality=d["modality"][i], speaker=d["speaker"][i], unit=d["unit"][i], qualifier=d["qualifier"][i],
-            direction=d["direction"][i], rule=d["rule"][i] or "", confidence=d["confidence"][i],
-            published=d["published"][i], published_range=(prs, pre) if prs is not None else None,
-            line=d["line"][i], column=d["column"][i],
+        if tg is not None:
+            time = TimeSpan(start=ts, end=te, granularity=tg, text=ttext or "", span=(tss, tse) if tss is not None else None,
+                            approximate=bool(tapprox), modifier=tmod, anchor=tanchor or "absolute")
+        append(Claim(
+            source=source, subject=subject, predicate=predicate, value=_value_back(value, kind), quote=quote,
+            span=(s0, s1), time=time, time_basis=basis, modality=modality, speaker=speaker, unit=unit,
+            qualifier=qualifier, direction=direction, rule=rule or "", confidence=confidence, published=published,
+            published_range=(prs, pre) if prs is not None else None, line=line, column=column,
         ))
     return out
+
+
+def _claims_by_id(tbl: Any) -> Dict[str, Claim]:
+    """The table's claims keyed by their stored ``id`` (rows repeating an id are read once), so
+    callers need not hash every claim again to know its id."""
+    ids = tbl["id"].to_pylist()
+    first: Dict[str, int] = {}
+    for i, cid in enumerate(ids):
+        first.setdefault(cid, i)
+    if len(first) < len(ids):
+        pa, _, _ = _pa()
+        tbl = tbl.take(pa.array(sorted(first.values()), type=pa.int64()))
+        ids = tbl["id"].to_pylist()
+    return dict(zip(ids, _claims_of(tbl)))
 
 
 def _sources_from_table(tbl: Any) -> List[Source]:
@@ -492,46 +517,74 @@ def _fsync_tree(d: Path) -> None:
 # read
 
 
-def _read_pruned(pq: Any, pc: Any, path: str, column: str, ids_sorted: List[int], id_array: Any) -> Optional[Any]:
-    """The rows of ``path`` whose ``column`` is wanted, reading only row groups that may hold one."""
+def _read_matching(pq: Any, pc: Any, path: str, column: str, want: List[Any], want_array: Any,
+                   columns: Optional[Sequence[str]] = None) -> Optional[Any]:
+    """The rows of ``path`` whose ``column`` is in ``want`` (sorted), reading as little as it can:
+    row groups whose min/max statistics cannot hold a wanted value are skipped; of the rest, the
+    one key column is read first, and the other ``columns`` (all, for ``None``) only of the row
+    groups where it matched."""
     f = pq.ParquetFile(path)
     md = f.metadata
     col = md.schema.to_arrow_schema().get_field_index(column)
-    groups = []
+    candidates = []
     for g in range(md.num_row_groups):
         st = md.row_group(g).column(col).statistics
         if st is None or not st.has_min_max:
-            groups.append(g)
+            candidates.append(g)
             continue
-        i = bisect_left(ids_sorted, st.min)
-        if i < len(ids_sorted) and ids_sorted[i] <= st.max:
-            groups.append(g)
-    if not groups:
+        i = bisect_left(want, st.min)
+        if i < len(want) and want[i] <= st.max:
+            candidates.append(g)
+    if not candidates:
         return None
-    tbl = f.read_row_groups(groups)
-    return tbl.filter(pc.is_in(tbl[column], value_set=id_array))
+    hit_rows = pc.indices_nonzero(pc.is_in(f.read_row_groups(candidates, columns=[column])[column],
+                                           value_set=want_array)).to_pylist()
+    if not hit_rows:
+        return None
+    bounds, n = [], 0
+    for g in candidates:
+        n += md.row_group(g).num_rows
+        bounds.append(n)
+    groups = sorted({candidates[bisect_left(bounds, r + 1)] for r in hit_rows})
+    cols = None if columns is None else list(dict.fromkeys([*columns, column]))
+    tbl = f.read_row_groups(groups, columns=cols)
+    return tbl.filter(pc.is_in(tbl[column], value_set=want_array))
 
 
-def _read_where(directory: PSTR, column: str, ids: Iterable[int], buckets: Optional[Iterable[int]]) -> List[Claim]:
+def _read_table(directory: PSTR, column: str, ids: Iterable[Any], buckets: Optional[Iterable[int]], *,
+                table: str = "claims", columns: Optional[Sequence[str]] = READ_COLUMNS) -> Optional[Any]:
+    """One Arrow table of the rows of every commit whose ``column`` is in ``ids`` (``None``: none)."""
     pa, pc, pq = _pa()
     want = sorted(set(ids))
     if not want:
-        return []
-    id_array = pa.array(want, type=pa.int64())
+        return None
+    want_array = pa.array(want, type=pa.string() if isinstance(want[0], str) else pa.int64())
     tables = []
-    for path in files(directory, "claims", buckets=buckets):
-        t = _read_pruned(pq, pc, path, column, want, id_array)
+    for path in files(directory, table, buckets=buckets):
+        t = _read_matching(pq, pc, path, column, want, want_array, columns)
         if t is not None and t.num_rows:
-            tables.append(t)
-    return _claims_from_table(pa.concat_tables(tables)) if tables else []
+            tables.append(t.select(list(columns)) if columns is not None else t)
+    if not tables:
+        return None
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+def _subject_table(directory: PSTR, subjects: Iterable[str]) -> Optional[Any]:
+    nb = int(info(directory)["buckets"])
+    ids = {subject_id(s) for s in subjects}
+    return _read_table(directory, "subject_id", ids, sorted({i % nb for i in ids}))
+
+
+def _value_table(directory: PSTR, pairs: Iterable[Tuple[str, object]]) -> Optional[Any]:
+    info(directory)
+    return _read_table(directory, "value_id", {value_id(p, v) for p, v in pairs}, None)
 
 
 def read_subjects(directory: PSTR, subjects: Iterable[str]) -> List[Claim]:
     """Every stored claim about the given subjects (all their blocks): one bucket per subject,
     and in it only the row groups whose ``subject_id`` range can hold one."""
-    nb = int(info(directory)["buckets"])
-    ids = {subject_id(s) for s in subjects}
-    return _read_where(directory, "subject_id", ids, sorted({i % nb for i in ids}))
+    t = _subject_table(directory, subjects)
+    return [] if t is None else _claims_from_table(t)
 
 
 def read_blocks(directory: PSTR, block_keys: Iterable[Tuple[str, str]]) -> Tuple[List[Claim], Dict[str, Source]]:
@@ -544,34 +597,32 @@ def read_blocks(directory: PSTR, block_keys: Iterable[Tuple[str, str]]) -> Tuple
 
 def read_values(directory: PSTR, pairs: Iterable[Tuple[str, object]]) -> List[Claim]:
     """Stored claims sharing a (predicate, value) with ``pairs``, whatever their subject (for
-    value-scoped checks). Scans the ``value_id`` column of every file, then reads matches only."""
-    info(directory)
-    pa, pc, pq = _pa()
-    want = sorted({value_id(p, v) for p, v in pairs})
-    if not want:
-        return []
-    id_array = pa.array(want, type=pa.int64())
-    tables = []
-    for path in files(directory, "claims"):
-        f = pq.ParquetFile(path)
-        hit = [g for g in range(f.metadata.num_row_groups)
-               if pc.any(pc.is_in(f.read_row_group(g, columns=["value_id"])["value_id"], value_set=id_array)).as_py()]
-        if hit:
-            t = f.read_row_groups(hit)
-            tables.append(t.filter(pc.is_in(t["value_id"], value_set=id_array)))
-    return _claims_from_table(pa.concat_tables(tables)) if tables else []
+    value-scoped checks). Reads the ``value_id`` column of every file, then the matching row groups only."""
+    t = _value_table(directory, pairs)
+    return [] if t is None else _claims_from_table(t)
+
+
+def read_related_by_id(directory: PSTR, claims: Sequence[Claim], value_key: Optional[Any] = None) -> Dict[str, Claim]:
+    """What a check of ``claims`` needs from the store, keyed by each stored claim's ``id`` column
+    (read, not re-hashed): every stored claim about their subjects and, with ``value_key``
+    (``executors.ClaimValue``), every stored claim in their value groups."""
+    pa, pc, _ = _pa()
+    tables = [_subject_table(directory, {c.subject for c in claims})]
+    if value_key is not None:
+        values = _value_table(directory, {k for k in (value_key(c) for c in claims) if k is not None})
+        if values is not None and tables[0] is not None:  # rows already read for their subject: once
+            values = values.filter(pc.invert(pc.is_in(values["id"], value_set=tables[0]["id"])))
+        tables.append(values)
+    tables = [t for t in tables if t is not None and t.num_rows]
+    if not tables:
+        return {}
+    return _claims_by_id(pa.concat_tables(tables) if len(tables) > 1 else tables[0])
 
 
 def read_related(directory: PSTR, claims: Sequence[Claim], value_key: Optional[Any] = None) -> Tuple[List[Claim], Dict[str, Source]]:
-    """What a check of ``claims`` needs from the store: every stored claim about their subjects
-    and, with ``value_key`` (``executors.ClaimValue``), every stored claim in their value groups;
-    with the sources those claims cite."""
-    found = {c.id: c for c in read_subjects(directory, {c.subject for c in claims})}
-    if value_key is not None:
-        pairs = {k for k in (value_key(c) for c in claims) if k is not None}
-        for c in read_values(directory, pairs):
-            found.setdefault(c.id, c)
-    out = list(found.values())
+    """What a check of ``claims`` needs from the store (:func:`read_related_by_id`), with the
+    sources those claims cite."""
+    out = list(read_related_by_id(directory, claims, value_key).values())
     return out, read_sources(directory, {c.source for c in out})
 
 
@@ -582,20 +633,22 @@ def read_claims(directory: PSTR) -> List[Claim]:
     info(directory)
     if not paths:
         return []
-    return _claims_from_table(pa.concat_tables([pq.read_table(p) for p in paths]))
+    return _claims_of(pa.concat_tables([pq.read_table(p, columns=list(READ_COLUMNS)) for p in paths]))
 
 
 def read_sources(directory: PSTR, ids: Optional[Iterable[str]] = None) -> Dict[str, Source]:
-    """Stored sources by id (all, or only ``ids``); text is not stored, so ``Source.text`` is ''."""
+    """Stored sources by id (all, or only ``ids``: then only the row groups whose id range can
+    hold one are read); text is not stored, so ``Source.text`` is ''."""
     pa, pc, pq = _pa()
     want = None if ids is None else sorted(set(ids))
     if want is not None and not want:
         return {}
     out: Dict[str, Source] = {}
+    want_array = None if want is None else pa.array(want, type=pa.string())
     for path in files(directory, "sources"):
-        t = pq.read_table(path)
-        if want is not None:
-            t = t.filter(pc.is_in(t["id"], value_set=pa.array(want, type=pa.string())))
+        t = pq.read_table(path) if want is None else _read_matching(pq, pc, path, "id", want, want_array)
+        if t is None:
+            continue
         for s in _sources_from_table(t):
             out.setdefault(s.id, s)
     return out

@@ -1079,6 +1079,9 @@ def _refs(anchor: Anchor) -> Tuple[Tuple[date, ...], str]:
 
 def _over_refs(fn: Callable[[date], Optional[Interval]], refs: Tuple[date, ...]) -> Tuple[Optional[Interval], bool]:
     """Resolve against each reference date; an estimated range gives the union (and says it widened)."""
+    if len(refs) == 1:  # the usual case: a published date
+        iv = fn(refs[0])
+        return (None if iv is None else (iv[0], iv[1])), False
     ivs = [fn(r) for r in refs]
     if not ivs or any(iv is None for iv in ivs):
         return None, False

@@ -407,13 +407,27 @@ def test_nominalisation_alone_claims_nothing():
 
 1 July 2014
 
-Cllr Ann Lee said: "One way we are tackling this is with the creation of a social work academy." The introduction of a children's trust later this year will help, she added.
+Cllr Ann Lee, of Wexcombe Council, said: "One way we are tackling this is with the creation of a social work academy." The introduction of a children's trust later this year will help, she added.
 """
     cs = run(text)
-    none(cs, "status", subject="Wexcombe: social work academy")
+    none(cs, "status", subject="Wexcombe Council: social work academy")
     assert not [c for c in cs if c.predicate == "status" and c.subject.endswith("social work academy")]
     t = one(cs, "status", value="set up")
-    assert t.subject.endswith("children's trust") and t.modality == "plan" and t.time.end.year == 2014
+    assert t.subject == "Wexcombe Council: children's trust" and t.modality == "plan" and t.time.end.year == 2014
+
+
+def test_a_scoped_thing_of_no_named_organisation_claims_nothing():
+    # whose trust? With no organisation named, "children's trust" would merge with every other
+    # article's trust: left out
+    text = """Plans confirmed
+
+1 July 2014
+
+A children's trust will be set up later this year, the cabinet member said.
+"""
+    assert [c for c in run(text) if c.predicate == "status"] == []
+    named = run(text.replace("the cabinet member said", "Anyfield Council's cabinet member said"))
+    assert [(c.subject, c.value) for c in named if c.predicate == "status"] == [("Anyfield Council: children's trust", "set up")]
 
 
 def test_prison_and_school_trust_roles():
@@ -429,3 +443,16 @@ Meanwhile Westford Academy Trust, which runs six schools, was rated good by Ofst
     assert one(cs, "role", subject="Paul Brennan").value == "governor, HMP Greystone"
     assert one(cs, "role", subject="Lisa Moor").value == "chief executive, Westford Academy Trust"
     none(cs, "rating")  # the children's-services scale is for councils, not schools
+
+
+def test_an_academy_is_a_school_not_the_council():
+    # other words than the Northcombe article: the school named first, the council in passing
+    text = ("Pupils celebrate at Harrowgate Academy\n\n14 March 2018\n\n"
+            "Dana Whitcombe, principal of Harrowgate Academy, said staff were delighted after inspectors "
+            "judged the school outstanding.\n\n"
+            "Harrowgate City Council's children's services were rated inadequate by Ofsted in 2016.\n")
+    cs = run(text)
+    council = [c for c in cs if c.predicate == "rating" and c.subject == "Harrowgate City Council"]
+    assert [str(c.value) for c in council] == ["inadequate"]  # the school's judgement is not the council's
+    role = one(cs, "role", subject="Dana Whitcombe")
+    assert role.value.endswith("Harrowgate Academy")

@@ -6,6 +6,10 @@ same role at overlapping times by different sources is an error. A person holdin
 or a role passing from one person to another between non-overlapping times, is fine. Roles timed
 only by their article's date hold on that date.
 
+A title that names no organisation ("chief inspector", "independent chair of the improvement
+board" in an article whose organisation was not recognised) is never checked: many organisations
+have one, and two articles naming different holders may well be about different bodies.
+
 Option ``shared`` (default empty): role values (or their title part before the comma) that many
 people hold at once ("councillor", "inspector"), never checked.
 
@@ -42,8 +46,8 @@ def _title(value: str) -> str:
 def check(block: Block, attribute: Attribute, options: Mapping[str, Any]) -> Iterator[Finding]:
     shared = {str(s).strip().lower() for s in options.get("shared", ()) or ()}
     value = block.subject
-    if value.strip().lower() in shared or _title(value) in shared:
-        return
+    if "," not in value or value.strip().lower() in shared or _title(value) in shared:
+        return  # no organisation named, or a title many hold at once
     items: List[Tuple[Interval, Claim]] = []
     for c in block.claims:
         if is_fact(c):

@@ -263,10 +263,13 @@ def entities_in(c: Compiled, n: str, start: int, end: int) -> List[Mention]:
     return out
 
 
-def scoped(doc: Doc, e: Entity) -> str:
-    if e.scoped and doc.main:
-        return f"{doc.main}: {e.name}"
-    return e.name
+def scoped(doc: Doc, e: Entity) -> Optional[str]:
+    """The subject for an entity: "<main organisation>: <entity>" for a scoped one (a council's
+    trust, its referrals); None when the article names no organisation to scope it to, since a bare
+    "improvement board" or "referrals" would merge with every other article's."""
+    if not e.scoped:
+        return e.name
+    return f"{doc.main}: {e.name}" if doc.main else None
 
 
 # "the school", "the secondary school": group 1 is the word after the article, group 2 the next one

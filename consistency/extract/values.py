@@ -89,14 +89,6 @@ def _org_subject(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], kinds: 
     return doc.main if ok(doc.main, doc.org_kind.get(doc.main, c.place_kind)) else None
 
 
-def _scoped(doc: Doc, e) -> Optional[str]:
-    """The subject of an organisation's own measure ("<council>: referrals"); None when the article
-    names no organisation: a bare "referrals" figure would merge with every other article's."""
-    if e.scoped and not doc.main:
-        return None
-    return scoped(doc, e)
-
-
 _FRAC_OF_TIME = re.compile(r"\s*(?:of\s+)?(?:the\s+)?(?:year|month|decade|century|term|\d{4})\b", re.IGNORECASE)
 _PUNCT = re.compile(r"[,;:.()\"]")
 _ALPHA = re.compile(r"[A-Za-z]+")
@@ -387,7 +379,7 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
                 if cm is not None:
                     direction = c.canon_group("change", cm.group(0))
         e = min(cands, key=lambda e: (min(abs(e.start - b), abs(a - e.end)), e.start))
-        if _scoped(doc, e.entity) is None:  # type: ignore[arg-type]
+        if scoped(doc, e.entity) is None:  # type: ignore[arg-type]
             continue
         start = a
         if qualifier is not None and hedge_re is not None:
@@ -412,7 +404,7 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
         if not cands:
             continue
         e = min(cands, key=lambda e: (min(abs(e.start - fm.end()), abs(fm.start() - e.end)), e.start))
-        if _scoped(doc, e.entity) is None:  # type: ignore[arg-type]
+        if scoped(doc, e.entity) is None:  # type: ignore[arg-type]
             continue
         qualifier = None
         start = fm.start()
@@ -437,7 +429,7 @@ def quantities(c: Compiled, doc: Doc, n: str, clause: Tuple[int, int], times: Se
                 continue
             factor = float(c.canon_group("multiply", mm.group(0)) or 1)
             e = min(cands, key=lambda e: (min(abs(e.start - mm.end()), abs(mm.start() - e.end)), e.start))
-            if _scoped(doc, e.entity) is None:  # type: ignore[arg-type]
+            if scoped(doc, e.entity) is None:  # type: ignore[arg-type]
                 continue
             out.append(Frame("change", scoped(doc, e.entity), round((factor - 1) * 100, 6), mm.span(), unit="%",  # type: ignore[arg-type]
                              direction="up" if factor > 1 else "down", confidence=0.8,

@@ -456,3 +456,34 @@ def test_an_academy_is_a_school_not_the_council():
     assert [str(c.value) for c in council] == ["inadequate"]  # the school's judgement is not the council's
     role = one(cs, "role", subject="Dana Whitcombe")
     assert role.value.endswith("Harrowgate Academy")
+
+
+def test_a_trust_wound_up_or_returned_in_house_has_ended():
+    ended = run("""Trust to close
+
+12 January 2022
+
+The independent trust that has run Brackenford Borough Council's services for children since 2016 will be dissolved next year and the work returned to council control, councillors agreed on Tuesday.
+""")
+    c = one(ended, "status", value="ended")
+    assert c.subject == "Brackenford Borough Council: children's trust" and c.modality == "plan"
+    assert c.time.start.year == 2023
+    done = run("""Services back with the council
+
+3 May 2021
+
+Ashwell County Council's children's trust, which had run its children's services since 2017, was wound up in April.
+""")
+    c = one(done, "status", value="ended")
+    assert c.modality == "fact" and (c.time.start.year, c.time.start.month) == (2021, 4)
+
+
+def test_ended_is_a_state_after_running_not_a_contradiction():
+    from consistency import api
+
+    a = source_from_text("Trust launched\n\n2 May 2017\n\nRavenmoor County Council's new children's trust went live in April 2017.\n", id="a")
+    b = source_from_text("Trust wound up\n\n9 June 2021\n\nRavenmoor County Council's children's trust was wound up in May 2021.\n", id="b")
+    report = api.check([a, b])
+    states = sorted((c.source, str(c.value)) for c in report.claims if c.predicate == "status")
+    assert states == [("a", "operational"), ("b", "ended")]
+    assert not [f for f in report.findings if f.kind == "conflict" or f.detail == "illegal"]

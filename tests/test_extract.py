@@ -487,3 +487,19 @@ def test_ended_is_a_state_after_running_not_a_contradiction():
     states = sorted((c.source, str(c.value)) for c in report.claims if c.predicate == "status")
     assert states == [("a", "operational"), ("b", "ended")]
     assert not [f for f in report.findings if f.kind == "conflict" or f.detail == "illegal"]
+
+
+def test_a_lifted_notice_is_its_own_event_and_never_redates_the_notice():
+    from consistency import api
+
+    a = source_from_text("Council served notice\n\n3 July 2016\n\nThe government issued Farrowdale County Council "
+                         "with an improvement notice in June 2016.\n", id="a")
+    b = source_from_text("Notice lifted\n\n14 November 2017\n\nIn October 2017 Farrowdale County Council's improvement "
+                         "notice was lifted, the Department for Education said.\n", id="b")
+    c = source_from_text("Direction revoked\n\n2 May 2019\n\nThe statutory direction issued to Ellerby Borough Council in 2015 "
+                         "has been withdrawn. Ellerby's statutory direction was withdrawn in April, officials said.\n", id="c")
+    report = api.check([a, b, c])
+    got = sorted((x.source, str(x.value), x.time.label().split(" [")[0]) for x in report.claims if x.predicate == "intervention")
+    assert got == [("a", "improvement notice", "June 2016"), ("b", "intervention lifted", "October 2017"),
+                   ("c", "direction notice", "2015"), ("c", "intervention lifted", "April")]
+    assert not [f for f in report.findings if f.kind == "conflict"]

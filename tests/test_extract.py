@@ -503,3 +503,46 @@ def test_a_lifted_notice_is_its_own_event_and_never_redates_the_notice():
     assert got == [("a", "improvement notice", "June 2016"), ("b", "intervention lifted", "October 2017"),
                    ("c", "direction notice", "2015"), ("c", "intervention lifted", "April")]
     assert not [f for f in report.findings if f.kind == "conflict"]
+
+
+def test_a_trust_known_by_its_own_name():
+    # the name a document gives a scoped thing stands for it afterwards, in any of these shapes
+    text = """New company for Orrin children
+
+3 February 2019
+
+Orrin County Council has set up a limited company, called Orrin Children First, to run its children's services.
+
+Orrin Children First will take over the services in April 2020, the council said.
+"""
+    cs = run(text)
+    handover = one(cs, "status", value="handed over")
+    assert handover.subject == "Orrin County Council: children's trust" and handover.modality == "plan"
+    assert (handover.time.start.year, handover.time.start.month) == (2020, 4)
+    other = run("""Trust plans revived
+
+9 October 2021
+
+Ellerby Borough Council's independent trust, known as 'Achieving for Ellerby', was abandoned in 2019.
+Councillors said Achieving for Ellerby was revived this month.
+""")
+    states = sorted((c.subject, str(c.value), c.time.label().split(" [")[0]) for c in other if c.predicate == "status")
+    assert states == [("Ellerby Borough Council: children's trust", "revived", "this month"),
+                      ("Ellerby Borough Council: children's trust", "shelved", "2019")]
+
+
+def test_a_name_that_is_a_known_organisation_is_never_taken_for_the_trust():
+    from consistency.extract.compiled import compiled, normalise
+    from consistency.extract.subjects import scan_document
+    from consistency.sentences import segment
+
+    def trust_mentions(text):
+        src = source_from_text(text, id="t")
+        n = normalise(src.text)
+        doc = scan_document(compiled(RS), n, segment(src))
+        return [n[m.start:m.end] for m in doc.ents if m.name == "children's trust"]
+
+    body = "\n\n1 June 2020\n\nA children's trust called {} was proposed. {} was rated good in 2019.\n"
+    assert trust_mentions("Trust news" + body.format("Marlow County Council", "Marlow County Council")) == ["children's trust"]
+    assert trust_mentions("Trust news" + body.format("Marlow Futures", "Marlow Futures")) == [
+        "children's trust", "Marlow Futures", "Marlow Futures"]

@@ -212,6 +212,7 @@ def scan_document(c: Compiled, n: str, sentences: Sequence[Sentence]) -> Doc:
             e = c.entity_of.get(key(h.group(0)))
             if e is not None:
                 doc.ents.append(Mention(h.start(), h.end(), e.name, "entity", e))
+        _named_entities(c, n, doc)
         doc.ent_starts = [e.start for e in doc.ents]
     for place, names in fullnames.items():
         ranked = sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))
@@ -261,6 +262,41 @@ def entities_in(c: Compiled, n: str, start: int, end: int) -> List[Mention]:
         if e is not None:
             out.append(Mention(m.start(), m.end(), e.name, "entity", e))
     return out
+
+
+# "a company called Orrin Children First", "the trust, known as 'Achieving for Children'": the name
+# a document gives a scoped thing; its later mentions are that thing
+_CALLED = re.compile(
+    r"\s*,?\s*(?:called|named|known\s+as|branded(?:\s+as)?|to\s+be\s+called)\s+['\"‘“]?"
+    r"(?P<name>[A-Z][\w'’&-]*(?:\s+(?:(?:for|of|and|the|&)\s+)?[A-Z][\w'’&-]*){0,5})"
+)
+
+
+def _named_entities(c: Compiled, n: str, doc: "Doc") -> None:
+    """Add the mentions of a name the document gives a scoped thing ("a limited company, called
+    Orrin Children First"): each whole-word occurrence of that name becomes a mention of the thing.
+    A name that is an organisation the document already knows is never taken (a two-word name may
+    pass for a person's: "called" after a trust says otherwise)."""
+    known = {o.name for o in doc.orgs}
+    added: List[Mention] = []
+    taken: set = set()
+    for m in list(doc.ents):
+        e = m.entity
+        if e is None or not e.scoped:
+            continue
+        cm = _CALLED.match(n, m.end)
+        if cm is None:
+            continue
+        name = cm.group("name")
+        if name in taken or name in known or key(name) in c.entity_of or len(name) < 4 \
+                or (" " not in name and name in c.not_name):
+            continue
+        taken.add(name)
+        for x in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", n):
+            if doc.sentence_of(x.start(), x.end()) >= 0 and not any(o.start < x.end() and x.start() < o.end for o in doc.ents):
+                added.append(Mention(x.start(), x.end(), e.name, "entity", e))
+    if added:
+        doc.ents = sorted(doc.ents + added, key=lambda m: (m.start, m.end))
 
 
 def scoped(doc: Doc, e: Entity) -> Optional[str]:

@@ -22,11 +22,14 @@ executor is built. See docs/scaling.md for the measures and the choices.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import operator
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import attrs
 
@@ -185,11 +188,39 @@ def _extract_chunk(sources: Sequence[Source], ruleset: Any, extract_one: Callabl
     return [_extract_safe(s, ruleset, extract_one) for s in sources]
 
 
+def _extract_chunk_pickled(sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> bytes:
+    """A pool worker's chunk, pickled here, so the driver unpickles it with :func:`_loads`."""
+    return pickle.dumps(_extract_chunk(sources, ruleset, extract_one), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for a step that makes many objects that stay alive
+    (unpickled claims, a shuffle's buckets) beside a large heap of others (a Dask worker holds
+    its partitions' results): each full collection meanwhile walks the whole heap and frees
+    nothing (extraction, resolution and the engine leave no cyclic garbage, measured), and it
+    was half of a worker's resolve-and-split step at 10,000 articles. Re-enabled after, so
+    any cycle is still collected; only ever paused by the thread that finds it enabled."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _loads(data: bytes) -> Any:
+    """Unpickle (claims, findings...) with the cyclic collector paused (see :func:`_gc_paused`)."""
+    with _gc_paused():
+        return pickle.loads(data)
+
+
 def _check_bucket(claims: Sequence[Claim], ruleset: Any, check: Callable[..., Any]) -> List[Finding]:
     return list(check(list(claims), _unpack_ruleset(ruleset)))
 
 
-# The rule set crosses to pool workers as pickled bytes once per chunk and is unpickled once per
+# The rule set crosses to pool and Dask workers as pickled bytes and is unpickled once per
 # worker process (cached by digest); compiled patterns stay cached in the worker's modules.
 _RULESETS: dict = {}
 
@@ -199,8 +230,12 @@ def _pack_ruleset(ruleset: Any) -> Tuple[str, bytes]:
     return ("rs:" + stable_hash(getattr(ruleset, "digest", ""), len(data), data[:64], data[-64:]), data)
 
 
+def _is_packed(ruleset: Any) -> bool:
+    return isinstance(ruleset, tuple) and len(ruleset) == 2 and isinstance(ruleset[0], str) and ruleset[0].startswith("rs:")
+
+
 def _unpack_ruleset(ruleset: Any) -> Any:
-    if isinstance(ruleset, tuple) and len(ruleset) == 2 and isinstance(ruleset[0], str) and ruleset[0].startswith("rs:"):
+    if _is_packed(ruleset):
         key, data = ruleset
         hit = _RULESETS.get(key)
         if hit is None:
@@ -316,6 +351,8 @@ def _warm(modules: Tuple[str, ...], sample: Optional[Tuple[Any, ...]] = None) ->
         importlib.import_module(m)
     if sample is not None:
         extract_one, source, ruleset = sample
+        if not _is_packed(ruleset):  # kept under the key later runs ship it with
+            ruleset = _pack_ruleset(ruleset)
         _extract_safe(source, _unpack_ruleset(ruleset), extract_one)
     _time.sleep(0.05)  # let every worker take one
     return os.getpid()
@@ -341,10 +378,12 @@ def _pool_context() -> Any:
 class ProcessPoolExecutorBackend(Executor):
     """A pool of worker processes on this machine (``--jobs N``).
 
-    Documents go out in chunks (a few per worker, to keep the pickling overhead small and the
-    load balanced); the engine runs on hash buckets of block keys once there are enough claims
-    to pay for shipping them. A worker that dies costs one retry of the unfinished chunks on a
-    fresh pool; a second death names the documents it took with it.
+    Documents go out in chunks (up to 64 documents, shrinking towards the end so the workers
+    finish together); each chunk comes back as one pickle that the driver unpickles with the
+    cyclic collector paused. The engine runs in the driver below ``min_parallel_claims`` (it
+    costs about what shipping its claims would), on hash buckets of block keys above. A worker
+    that dies costs one retry of the unfinished chunks on a fresh pool; a second death names the
+    documents it took with it.
     """
 
     name = "process-pool"
@@ -388,6 +427,20 @@ class ProcessPoolExecutorBackend(Executor):
     def _chunk_size(self, n: int) -> int:
         return max(1, min(64, -(-n // (self.workers * 8))))
 
+    def _chunked(self, sources: Sequence[Any]) -> List[Sequence[Any]]:
+        """Chunks that shrink towards the end (guided scheduling): big ones keep the per-chunk
+        cost small, small last ones let the workers finish together instead of one waiting on
+        the other's last big chunk."""
+        size, out, i, n = self._chunk_size(len(sources)), [], 0, len(sources)
+        least = min(size, 4)
+        while i < n:
+            k = min(size, max(least, -(-(n - i) // (self.workers * 4))))
+            if n - i - k < least:  # no crumb at the end
+                k = n - i
+            out.append(sources[i : i + k])
+            i += k
+        return out
+
     def map_documents(self, sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:
         sources = list(sources)
         if not sources:
@@ -395,18 +448,18 @@ class ProcessPoolExecutorBackend(Executor):
         if len(sources) < self.min_parallel_docs or self.workers == 1:
             return [_extract_safe(s, ruleset, extract_one) for s in sources]
         packed = _pack_ruleset(ruleset)
-        chunks = _chunks(sources, self._chunk_size(len(sources)))
+        chunks = self._chunked(sources)
         results: List[Optional[List[DocResult]]] = [None] * len(chunks)
         for attempt in (1, 2):
             todo = [i for i, r in enumerate(results) if r is None]
             if not todo:
                 break
             pool = self._get_pool()
-            futures = {i: pool.submit(_extract_chunk, chunks[i], packed, extract_one) for i in todo}
+            futures = {i: pool.submit(_extract_chunk_pickled, chunks[i], packed, extract_one) for i in todo}
             broken = False
             for i, fut in futures.items():
                 try:
-                    results[i] = fut.result()
+                    results[i] = _loads(fut.result())
                 except BrokenProcessPool:
                     broken = True
             if broken:
@@ -455,10 +508,6 @@ def _import_dask() -> Any:
     return distributed
 
 
-def _dask_claims(results: Iterable[DocResult]) -> List[Claim]:
-    return [c for r in results if not isinstance(r, Diagnostic) for c in r[1]]
-
-
 def _dask_meta(results: Iterable[DocResult]) -> List[Union[Source, Diagnostic]]:
     # the text stays behind: the driver has it, and it is most of a source's bytes
     return [r if isinstance(r, Diagnostic) else attrs.evolve(r[0], text="") for r in results]
@@ -469,8 +518,52 @@ def _with_text(meta: Iterable[Union[Source, Diagnostic]], sources: Sequence[Sour
     return [m if isinstance(m, Diagnostic) else attrs.evolve(m, text=texts[(m.id, m.path)]) for m in meta]
 
 
-def _dask_count(claims: Iterable[Claim], count: Callable[..., Any]) -> List[Tuple[str, int]]:
-    return sorted(count(list(claims)).items())
+class _Opaque:
+    """Holds a task's argument or result for Dask: a bare tuple ``(f, ...)`` would be taken for a
+    task, and a bare list crossing the wire is serialised item by item (~50 us an item, measured:
+    more than pickling a claim); this goes as one pickle."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = tuple(items)
+
+    def __getstate__(self) -> Tuple[Any, ...]:
+        return self.items
+
+    def __setstate__(self, state: Tuple[Any, ...]) -> None:
+        self.items = state
+
+
+def _extract_part(sources: _Opaque, ruleset: Any, extract_one: Callable[..., Any],
+                  count: Optional[Callable[..., Any]]) -> Tuple[_Opaque, List[Claim], List[Tuple[str, int]]]:
+    """One partition of documents, on a worker: (sources without their text, or diagnostics;
+    raw claims; the partition's organisation-name counts, for the resolver's reduction)."""
+    results = _extract_chunk(sources.items, ruleset, extract_one)
+    claims = [c for r in results if not isinstance(r, Diagnostic) for c in r[1]]
+    return _Opaque(_dask_meta(results)), claims, (sorted(count(claims).items()) if count is not None else [])
+
+
+def _claims_part(claims: _Opaque, count: Optional[Callable[..., Any]]) -> Tuple[_Opaque, List[Claim], List[Tuple[str, int]]]:
+    """Claims already extracted (cache hits) as one more partition."""
+    cs = list(claims.items)
+    return _Opaque(()), cs, (sorted(count(cs).items()) if count is not None else [])
+
+
+def _pickled_claims(part: Tuple[Any, List[Claim], Any]) -> bytes:
+    return pickle.dumps(part[1], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _extract_boxed(sources: _Opaque, ruleset: Any, extract_one: Callable[..., Any]) -> _Opaque:
+    return _Opaque(_extract_chunk(sources.items, ruleset, extract_one))
+
+
+def _check_boxed(items: _Opaque, ruleset: Any, fns: _Opaque) -> _Opaque:
+    return _Opaque(_check_tagged(items.items, ruleset, fns))
+
+
+def _counts_of(part: Tuple[Any, Any, List[Tuple[str, int]]]) -> List[Tuple[str, int]]:
+    return part[2]
 
 
 def _first(pair: Tuple[str, int]) -> str:
@@ -485,47 +578,39 @@ def _add(a: int, b: int) -> int:
     return a + b
 
 
-def _dask_apply(claims: Iterable[Claim], apply: Callable[..., Any], mapping: Any) -> List[Claim]:
-    return list(apply(list(claims), mapping))
-
-
-class _Opaque:
-    """Holds functions for a task's argument: Dask would take a bare tuple ``(f, ...)`` as a task."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: Sequence[Any]) -> None:
-        self.items = tuple(items)
-
-    def __getstate__(self) -> Tuple[Any, ...]:
-        return self.items
-
-    def __setstate__(self, state: Tuple[Any, ...]) -> None:
-        self.items = state
-
-
-def _tag_for_passes(claims: Iterable[Claim], keys: _Opaque) -> List[Tuple[int, Any, Claim]]:
-    out = []
+def _split_by_keys(claims: Iterable[Claim], keys: Sequence[Callable[[Claim], Any]], buckets: int) -> List[List[Tuple[int, Claim]]]:
+    """The send side of the shuffle: each claim, tagged with its pass, into the stable bucket of
+    (pass, key) for every pass whose key it has."""
+    out: List[List[Tuple[int, Claim]]] = [[] for _ in range(buckets)]
+    where: dict = {}  # keys repeat (a subject has many claims): hash each once
     for c in claims:
-        for i, key in enumerate(keys.items):
+        for i, key in enumerate(keys):
             k = key(c)
-            if k is not None:
-                out.append((i, k, c))
+            if k is None:
+                continue
+            b = where.get((i, k))
+            if b is None:
+                b = where[(i, k)] = block_bucket((i, k), buckets)
+            out[b].append((i, c))
     return out
 
 
-class _TaggedBucket:
-    """Picklable groupby key: the stable bucket of (pass, key)."""
+def _resolve_part(part: Tuple[Any, List[Claim], Any], apply: Callable[..., Any], mapping: Any, keys: _Opaque,
+                  buckets: int) -> tuple:
+    """On the worker holding a partition: apply the subject mapping, pickle the resolved claims
+    once for the driver's report, and cut them into the shuffle's buckets (none: no checks)."""
+    with _gc_paused():
+        claims = list(apply(list(part[1]), mapping))
+        blob = pickle.dumps(claims, protocol=pickle.HIGHEST_PROTOCOL)
+        if not buckets:
+            return (blob,)
+        return (blob, *(_Opaque(b) for b in _split_by_keys(claims, keys.items, buckets)))
 
-    def __init__(self, n: int) -> None:
-        self.n = n
 
-    def __call__(self, item: Tuple[int, Any, Claim]) -> int:
-        return block_bucket((item[0], item[1]), self.n)
-
-
-def _check_group_tagged(group: Tuple[int, List[Tuple[int, Any, Claim]]], ruleset: Any, fns: _Opaque) -> List[Finding]:
-    return _check_tagged([(i, c) for i, _, c in group[1]], ruleset, fns)
+def _check_parts(ruleset: Any, fns: _Opaque, *parts: _Opaque) -> _Opaque:
+    """The receive side: one bucket's pieces from every partition (in partition order), checked."""
+    with _gc_paused():
+        return _Opaque(_check_tagged([item for part in parts for item in part.items], ruleset, fns))
 
 
 def _check_tagged(items: Sequence[Tuple[int, Claim]], ruleset: Any, fns: _Opaque) -> List[Finding]:
@@ -540,21 +625,36 @@ def _check_tagged(items: Sequence[Tuple[int, Claim]], ruleset: Any, fns: _Opaque
     return out
 
 
+#: settings for a ``LocalCluster`` this executor starts for one run (``--scheduler local``): the
+#: workers' statistical profiler and the event loops' frequent housekeeping cost a few percent of
+#: CPU in every process for a dashboard nobody watches. A cluster given by address is left as is.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
+
+
 class DaskExecutor(Executor):
     """A ``dask.distributed`` cluster: ``tcp://HOST:PORT`` of a running scheduler, or ``local``
     for a :class:`distributed.LocalCluster` on this machine (processes, one thread each).
 
-    Documents are a ``dask.bag``; extraction maps over its partitions; subjects are resolved from
-    name counts summed by a ``foldby`` reduction (see :class:`Stages`); claims are shuffled
-    by a stable hash bucket of the block key (``groupby(..., shuffle="tasks")``, a hash shuffle,
-    never a gather) and each bucket is checked where it lands. A worker lost mid-run costs the
-    recomputation of its tasks, not a result: every task is pure.
+    Documents go to the workers in partitions, inside tasks; each partition's claims stay on its
+    worker. Subjects are resolved from name counts summed by a ``foldby`` reduction (see
+    :class:`Stages`); then each partition applies the mapping and cuts its claims into stable hash
+    buckets of the engine's keys, and each bucket's pieces meet on one worker and are checked there
+    (a hash shuffle as tasks, never a gather). The driver receives the resolved claims once, pickled
+    by the worker (the report lists them), the sources' metadata and the findings. A worker lost
+    mid-run costs the recomputation of its tasks, not a result: every task is pure.
     """
 
     name = "dask"
     #: claims held by the driver below this many are checked there (as the pool does): sending
     #: them out and the findings back costs more than the engine (~15-25 us a claim)
     min_parallel_claims = 500_000
+    #: source text per partition, at most (about): bounds a task's message and a retry's cost
+    partition_chars = 4_000_000
 
     def __init__(
         self,
@@ -568,12 +668,15 @@ class DaskExecutor(Executor):
         self._own: list = []
         if client is None:
             if scheduler in (None, "local"):
+                import dask
+
                 n = workers or available_cores()
-                cluster = distributed.LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-                )
-                self._own.append(cluster)
-                client = distributed.Client(cluster, set_as_default=False)
+                with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                    cluster = distributed.LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                    )
+                    self._own.append(cluster)
+                    client = distributed.Client(cluster, set_as_default=False)
             else:
                 try:
                     client = distributed.Client(scheduler, timeout="10s", set_as_default=False)
@@ -594,11 +697,19 @@ class DaskExecutor(Executor):
                 pass
         self._own = []
 
-    def _nparts(self, n: int) -> int:
+    def _nparts(self, sources: Sequence[Source]) -> int:
+        n = len(sources)
         if self.partitions:
             return max(1, min(n, self.partitions))
-        # a few partitions per worker: enough to balance and to bound a retry's cost
-        return max(1, min(n, self.workers * 4, -(-n // 8)))
+        # a few partitions per worker (balance; a retry's cost), more when the text is large,
+        # a multiple of the workers (no lone partition at the end), at least 8 documents each
+        k = max(self.workers * 4, -(-sum(len(s.text) for s in sources) // self.partition_chars))
+        k = -(-k // self.workers) * self.workers
+        return max(1, min(n, k, -(-n // 8)))
+
+    def _chunked(self, sources: Sequence[Source]) -> List[Sequence[Source]]:
+        sources = list(sources)
+        return _chunks(sources, max(1, -(-len(sources) // self._nparts(sources))))
 
     def _compute(self, *collections: Any) -> Tuple[Any, ...]:
         return tuple(self.client.compute(list(collections), sync=True))
@@ -606,11 +717,15 @@ class DaskExecutor(Executor):
     def map_documents(self, sources: Sequence[Source], ruleset: Any, extract_one: Callable[..., Any]) -> List[DocResult]:
         if not sources:
             return []
-        rs_f = self.client.submit(_ident, ruleset, pure=False)
-        size = max(1, -(-len(sources) // self._nparts(len(sources))))
-        chunks = _chunks(list(sources), size)
-        futs = self.client.map(_extract_chunk, chunks, [rs_f] * len(chunks), [extract_one] * len(chunks), pure=False)
-        return [r for part in self.client.gather(futs) for r in part]
+        client = self.client
+        rs_f = client.submit(_ident, _pack_ruleset(ruleset), pure=False)
+        # one submit per partition: each message stays small (no "large graph" to the scheduler)
+        futs = [client.submit(_extract_boxed, _Opaque(chunk), rs_f, extract_one, pure=False)
+                for chunk in self._chunked(sources)]
+        try:
+            return [r for part in client.gather(futs) for r in part.items]
+        finally:
+            _release(futs + [rs_f])
 
     def check_claims(self, claims: Sequence[Claim], ruleset: Any, check: Union[Stages, Callable[..., Any]]) -> List[Finding]:
         """Claims held by the driver: bucketed here by each pass's key and checked one bucket per
@@ -619,32 +734,15 @@ class DaskExecutor(Executor):
         if len(claims) < self.min_parallel_claims:
             return sorted(st.check(list(claims), ruleset), key=finding_order)
         client = self.client
-        rs_f = client.submit(_ident, ruleset, pure=False)
+        rs_f = client.submit(_ident, _pack_ruleset(ruleset), pure=False)
         passes = st.passes()
-        nb = max(1, self.workers * 4)
-        buckets: List[List[Tuple[int, Claim]]] = [[] for _ in range(nb)]
-        for c in claims:
-            for i, (key, _) in enumerate(passes):
-                k = key(c)
-                if k is not None:
-                    buckets[block_bucket((i, k), nb)].append((i, c))
+        buckets = _split_by_keys(claims, [key for key, _ in passes], max(1, self.workers * 4))
         fns = _Opaque([fn for _, fn in passes])
-        full = [b for b in buckets if b]
-        futs = client.map(_check_tagged, full, [rs_f] * len(full), [fns] * len(full), pure=False)
-        found = client.gather(futs)
-        client.cancel(futs + [rs_f])
-        return merge_findings(found)
-
-    def _shuffle_check(self, claims_bag: Any, rs: Any, stages: Stages) -> Any:
-        """Claims held by the workers: one hash shuffle for every engine pass at once. Each claim
-        travels, tagged with its pass, to the partition of its key's bucket
-        (``groupby(..., shuffle="tasks")``), and each bucket is checked where it lands."""
-        passes = stages.passes()
-        nparts = max(1, claims_bag.npartitions)
-        nbuckets = max(nparts, self.workers * 4)
-        tagged = claims_bag.map_partitions(_tag_for_passes, _Opaque([k for k, _ in passes]))
-        groups = tagged.groupby(_TaggedBucket(nbuckets), npartitions=nparts, shuffle="tasks")
-        return groups.map(_check_group_tagged, rs, _Opaque([fn for _, fn in passes])).flatten()
+        futs = [client.submit(_check_boxed, _Opaque(b), rs_f, fns, pure=False) for b in buckets if b]
+        try:
+            return merge_findings(f.items for f in client.gather(futs))
+        finally:
+            _release(futs + [rs_f])
 
     def run(
         self,
@@ -663,57 +761,72 @@ class DaskExecutor(Executor):
             return super().run(sources, ruleset, stages, extracted=extracted, run_checks=run_checks,
                                keep_extracted=keep_extracted)
         client = self.client
-        # data reaches the workers inside tasks (client.submit/map), never by scatter: a worker lost
-        # mid-run loses nothing the scheduler cannot recompute
-        rs_f = client.submit(_ident, ruleset, pure=False)
-        # 1. map: documents go straight to the workers in chunks; results stay there as futures
-        size = max(1, -(-len(sources) // self._nparts(len(sources))))
-        chunks = _chunks(list(sources), size)
-        # futures go in as positional arguments (futures inside keyword arguments trip the scheduler)
-        ext = client.map(_extract_chunk, chunks, [rs_f] * len(chunks), [stages.extract_one] * len(chunks), pure=False)
-        raw = client.map(_dask_claims, ext, pure=False)
-        meta = client.map(_dask_meta, ext, pure=False)
+        # data reaches the workers inside tasks (client.submit), never by scatter: a worker lost
+        # mid-run loses nothing the scheduler cannot recompute. The rule set goes as pickled bytes,
+        # unpickled once per worker process and kept by digest (its compiled form stays warm)
+        rs_f = client.submit(_ident, _pack_ruleset(ruleset), pure=False)
+        count = stages.resolve_split[0] if stages.resolve_split is not None else None
+        # 1. map: one task per partition, straight to the workers; results stay there as futures
+        # (futures go in as positional arguments: inside keyword arguments they trip the scheduler)
+        parts = [client.submit(_extract_part, _Opaque(chunk), rs_f, stages.extract_one, count, pure=False)
+                 for chunk in self._chunked(sources)]
         pre = [c for _, cs in extracted for c in cs]
         if pre:
-            raw.append(client.submit(_ident, pre, pure=False))
-        # 2. resolve
-        if stages.resolve_split is not None:
-            # name counts summed by a foldby reduction (its result is as small as the vocabulary);
-            # the driver plans the mapping over the distinct names and broadcasts it
-            count, plan, apply = stages.resolve_split
-            counts = db.from_delayed([dask.delayed(_dask_count)(r, count) for r in raw])
-            (pairs,) = self._compute(counts.foldby(_first, _add_count, 0, _add, 0))
-            mapping_f = client.submit(_ident, plan(dict(pairs), ruleset), pure=False)
-            resolved = client.map(_dask_apply, raw, [apply] * len(raw), [mapping_f] * len(raw), pure=False)
-        else:
-            # exact fallback: ``resolve`` needs every claim at once, so it runs on the driver (which
-            # gathers the claims for the report anyway), and the result is scattered back
-            flat = [c for part in client.gather(raw) for c in part]
-            done = list(stages.resolve(list(flat), ruleset))
-            meta_v = _with_text([m for part in client.gather(meta) for m in part], sources)
-            client.cancel(ext + raw + meta + [rs_f])
-            findings = self.check_claims(done, ruleset, stages) if run_checks else []
-            srcs = [m for m in meta_v if isinstance(m, Source)] + [s for s, _ in extracted]
-            diags = [m for m in meta_v if isinstance(m, Diagnostic)]
-            return _finish(srcs, done, findings, diags, [])
-        # 3. shuffle by the engine's keys and check each bucket where it lands
-        found: list = []
-        if run_checks:
-            rs_d = dask.delayed(_ident)(rs_f)
-            claims_bag = db.from_delayed([dask.delayed(_ident)(r) for r in resolved])
-            (found,) = self._compute(self._shuffle_check(claims_bag, rs_d, stages))
-            found = [found]
-        meta_v = _with_text([m for part in client.gather(meta) for m in part], sources)
-        claims_v = [c for part in client.gather(resolved) for c in part]
-        for futs in (ext, raw, meta, resolved, [rs_f]):
-            client.cancel(futs)
+            parts.append(client.submit(_claims_part, _Opaque(pre), count, pure=False))
+        metas = [client.submit(operator.getitem, p, 0, pure=False) for p in parts]
+        held = [rs_f] + parts + metas
+        try:
+            if stages.resolve_split is None:
+                # exact fallback: ``resolve`` needs every claim at once, so it runs on the driver
+                # (which gathers the claims for the report anyway); checks go out bucket by bucket
+                raw = [client.submit(_pickled_claims, p, pure=False) for p in parts]
+                held += raw
+                flat = [c for blob in client.gather(raw) for c in _loads(blob)]
+                claims = list(stages.resolve(flat, ruleset))
+                findings = self.check_claims(claims, ruleset, stages) if run_checks else []
+            else:
+                # 2. resolve: name counts summed by a foldby reduction (its result is as small as
+                # the vocabulary); the driver plans the mapping over the distinct names
+                _, plan, apply = stages.resolve_split
+                counts = db.from_delayed([dask.delayed(_counts_of)(p) for p in parts])
+                (pairs,) = self._compute(counts.foldby(_first, _add_count, 0, _add, 0))
+                mapping_f = client.submit(_ident, plan(dict(pairs), ruleset), pure=False)
+                # 3. each partition applies it where it is and cuts its claims into buckets of the
+                # passes' keys; each bucket's pieces meet on one worker and are checked there
+                passes = stages.passes()
+                nb = max(1, self.workers * 4) if run_checks else 0
+                keys = _Opaque([k for k, _ in passes])
+                split = [client.submit(_resolve_part, p, apply, mapping_f, keys, nb, pure=False) for p in parts]
+                blobs = [client.submit(operator.getitem, s, 0, pure=False) for s in split]
+                held += [mapping_f] + split + blobs
+                checks = []
+                if run_checks:
+                    fns = _Opaque([fn for _, fn in passes])
+                    for b in range(nb):
+                        pieces = [client.submit(operator.getitem, s, b + 1, pure=False) for s in split]
+                        held += pieces
+                        checks.append(client.submit(_check_parts, rs_f, fns, *pieces, pure=False))
+                    held += checks
+                got = client.gather(blobs + checks)
+                claims = [c for blob in got[: len(blobs)] for c in _loads(blob)]
+                findings = merge_findings(f.items for f in got[len(blobs):]) if run_checks else []
+            meta_v = _with_text([m for part in client.gather(metas) for m in part.items], sources)
+        finally:
+            _release(held)
         srcs = [m for m in meta_v if isinstance(m, Source)] + [s for s, _ in extracted]
         diags = [m for m in meta_v if isinstance(m, Diagnostic)]
-        return _finish(srcs, claims_v, merge_findings(found) if run_checks else [], diags, [])
+        return _finish(srcs, claims, findings, diags, [])
 
 
 def _ident(x: Any) -> Any:
     return x
+
+
+def _release(futures: Iterable[Any]) -> None:
+    """Let the cluster forget a run's futures. (``client.cancel`` would also cancel their
+    dependents, and trips an assertion in the scheduler for dependents no client holds.)"""
+    for f in futures:
+        f.release()
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from datetime import date
+from operator import attrgetter as _attrgetter
 from typing import Any, Iterable, Mapping, Optional, Tuple, Union
 
 import attrs
@@ -136,6 +137,44 @@ def _iso(d: Optional[date]) -> Optional[str]:
     return d.isoformat() if d is not None else None
 
 
+# Pickling: claims, sources and findings cross process boundaries by the tens of thousands (the
+# process pool, Dask's shuffle). attrs pickles a slotted class as a {name: value} dict set back
+# field by field through a generic loop; a tuple of the field values, set back through the slots'
+# own descriptors, costs about half (measured on claims, both ways). Same objects either way:
+# no validator or converter runs again (they ran when the object was made), as with attrs' own.
+_PICKLE_PLANS: dict = {}
+
+
+def _pickle_plan(cls: type) -> Tuple[Any, Tuple[Any, ...], Tuple[Any, ...]]:
+    plan = _PICKLE_PLANS.get(cls)
+    if plan is None:
+        fields = attrs.fields(cls)
+        names = tuple(f.name for f in fields)
+        getter = (lambda obj, _n=names[0]: (getattr(obj, _n),)) if len(names) == 1 else _attrgetter(*names)
+        setters = tuple(getattr(cls, n).__set__ for n in names)  # the slots' member descriptors
+        plan = _PICKLE_PLANS[cls] = (getter, setters, fields)
+    return plan
+
+
+def _reduce_fields(self: Any) -> Tuple[Any, Tuple[Any, ...]]:
+    cls = type(self)
+    return (_from_fields, (cls, (_PICKLE_PLANS.get(cls) or _pickle_plan(cls))[0](self)))
+
+
+def _from_fields(cls: type, values: Tuple[Any, ...]) -> Any:
+    """Rebuild a pickled value. A tuple from a version with fewer fields (fields are only ever
+    added, with defaults) gets the defaults of the fields it lacks."""
+    _, setters, fields = _PICKLE_PLANS.get(cls) or _pickle_plan(cls)
+    obj = object.__new__(cls)
+    for put, v in zip(setters, values):
+        put(obj, v)
+    if len(values) < len(setters):
+        for f, put in zip(fields[len(values):], setters[len(values):]):
+            d = f.default
+            put(obj, d.factory() if isinstance(d, attrs.Factory) else d)  # type: ignore[attr-defined]
+    return obj
+
+
 @attrs.frozen(slots=True)
 class Diagnostic:
     """A problem with one input (skipped file, undated article, bad rule pack): what, where, the fix."""
@@ -144,6 +183,8 @@ class Diagnostic:
     message: str
     level: str = attrs.field(default="error", validator=_one_of(("error", "warning", "info")))
     line: Optional[int] = None
+
+    __reduce__ = _reduce_fields  # compact pickling (see _from_fields)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -176,6 +217,8 @@ class Source:
     body_start: int = 0
     furniture: Tuple[Tuple[int, int], ...] = ()
     digest: str = ""
+
+    __reduce__ = _reduce_fields  # compact pickling (see _from_fields)
 
     def __attrs_post_init__(self) -> None:
         if self.published_range is not None and self.published_range[0] > self.published_range[1]:
@@ -256,6 +299,8 @@ class TimeSpan:
     approximate: bool = False
     modifier: Optional[str] = None
     anchor: str = "absolute"
+
+    __reduce__ = _reduce_fields  # compact pickling (see _from_fields)
 
     def __attrs_post_init__(self) -> None:
         if (self.start is None) != (self.end is None):
@@ -350,6 +395,8 @@ class Claim:
     line: int = 0
     column: int = 0
 
+    __reduce__ = _reduce_fields  # compact pickling (see _from_fields)
+
     def __attrs_post_init__(self) -> None:
         if len(self.quote) != self.span[1] - self.span[0]:
             raise ValueError(f"claim quote length {len(self.quote)} does not match span {self.span}")
@@ -421,6 +468,8 @@ class Finding:
     id: str = ""
     claim_keys: Tuple[str, ...] = ()
     detail: str = ""  # e.g. lifecycle outcome "fulfilled", "reversed", "revived"
+
+    __reduce__ = _reduce_fields  # compact pickling (see _from_fields)
 
     def __attrs_post_init__(self) -> None:
         if not self.id:

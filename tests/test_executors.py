@@ -213,6 +213,48 @@ def test_bucketed_check_equals_global_check(claims, nb, rnd):
     assert sorted(parts, key=finding_order) == whole
 
 
+def _subject_initial(c: Claim):
+    return c.subject[-1] if c.subject[-1] in "024" else None  # a pass that needs only some claims
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_claim, max_size=40), st.integers(1, 9))
+def test_split_by_keys_sends_each_key_to_one_bucket_once_per_pass(claims, nb):
+    """The send side of the Dask shuffle: a claim goes, tagged with its pass, to the bucket of
+    (pass, key) for each pass that needs it; a key's claims never straddle two buckets."""
+    keys = [executors.claim_subject, _subject_initial]
+    out = executors._split_by_keys(claims, keys, nb)
+    assert len(out) == nb
+    for i, key in enumerate(keys):
+        placed = [(b, c) for b, items in enumerate(out) for j, c in items if j == i]
+        wanted = [c for c in claims if key(c) is not None]
+        assert sorted(id(c) for _, c in placed) == sorted(id(c) for c in wanted)  # each once, none extra
+        for b, c in placed:
+            assert b == block_bucket((i, key(c)), nb)
+        for k in {key(c) for c in wanted}:
+            assert len({b for b, c in placed if key(c) == k}) == 1
+    for items in out:  # input order kept within a bucket (the engine sees a deterministic order)
+        pos = {id(c): n for n, c in enumerate(claims)}
+        for i in (0, 1):
+            seq = [pos[id(c)] for j, c in items if j == i]
+            assert seq == sorted(seq)
+
+
+def test_dask_partitions_balance_the_workers_and_bound_their_size():
+    ex = object.__new__(DaskExecutor)  # the partitioning rule only: no cluster needed
+    ex.workers, ex.partitions = 2, None
+    small = [Source(id=f"d{i}", path=f"d{i}.txt", text="x" * 100) for i in range(4000)]
+    assert ex._nparts(small) == 8  # a few per worker
+    assert ex._nparts(small[:20]) == 3  # at least 8 documents a partition
+    big = [Source(id=f"d{i}", path=f"d{i}.txt", text="x" * 4000) for i in range(10_000)]
+    k = ex._nparts(big)
+    assert k % 2 == 0 and k * ex.partition_chars >= 40_000_000  # a multiple of the workers; bounded
+    chunks = ex._chunked(big)
+    assert len(chunks) <= k and [s.id for c in chunks for s in c] == [s.id for s in big]
+    ex.partitions = 16
+    assert ex._nparts(small) == 16
+
+
 # --------------------------------------------------------------------------------------------
 # in process and process pool
 

@@ -121,7 +121,7 @@ def stable_hash(*parts: object, length: int = 12) -> str:
 def _check_span(instance: Any, attribute: "attrs.Attribute[Any]", value: Optional[Tuple[int, int]]) -> None:
     if value is None:
         return
-    if len(value) != 2 or not all(isinstance(v, int) for v in value) or not 0 <= value[0] <= value[1]:
+    if len(value) != 2 or not (isinstance(value[0], int) and isinstance(value[1], int) and 0 <= value[0] <= value[1]):
         raise ValueError(f"{attribute.name} must be (start, end) with 0 <= start <= end, got {value!r}")
 
 

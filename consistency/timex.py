@@ -50,7 +50,7 @@ import attrs
 
 from .model import GRANULARITIES, TimeSpan
 
-__all__ = ["Anchor", "tag", "tag_sentences", "next_previous", "tense_at", "has_time_words"]
+__all__ = ["Anchor", "tag", "tag_alone", "tag_sentences", "next_previous", "tense_at", "has_time_words"]
 
 Interval = Tuple[date, date]
 
@@ -1150,6 +1150,21 @@ def tag(text: str, anchor: Anchor, *, offset: int = 0, previous: Optional[TimeSp
     ``previous`` is the last resolved time before this sentence; "since then", "two weeks later",
     "the following month" and "at the time" hang on it (or on an earlier time in the sentence).
     """
+    return _tag(text, anchor, offset, previous, False)  # type: ignore[return-value]
+
+
+def tag_alone(text: str, anchor: Anchor, *, offset: int = 0) -> Optional[List[TimeSpan]]:
+    """:func:`tag`'s result when it does not depend on ``previous`` (the sentence's first expression
+    does not hang on an earlier time), else None. Lets a caller skip tagging the sentences it has no
+    use for and still know the last time before the ones it needs."""
+    return _tag(text, anchor, offset, None, True)
+
+
+#: candidates whose resolution may read the previous time
+_READS_PREVIOUS = frozenset({"prev", "since_then", "evt", "range"})
+
+
+def _tag(text: str, anchor: Anchor, offset: int, previous: Optional[TimeSpan], probe: bool) -> Optional[List[TimeSpan]]:
     if not text:
         return []
     low = text.lower()
@@ -1177,6 +1192,9 @@ def tag(text: str, anchor: Anchor, *, offset: int = 0, previous: Optional[TimeSp
         if c.future_only and tense(c.s, c.e) != "future":
             cands[i] = attrs.evolve(c, kind="dropped")  # "rose in two years": a duration, not a time
             continue
+        if probe and c.kind in _READS_PREVIOUS:
+            return None  # the first expression may hang on the time before the sentence
+        probe = False  # from here on only the sentence's own times are read
         if c.kind == "evt":
             results[i] = _make_evt(text, c, cur_prev, offset)
         else:

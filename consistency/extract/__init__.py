@@ -28,6 +28,10 @@ __all__ = ["extract", "resolve", "MIN_CONFIDENCE", "clauses"]
 #: claims below this confidence are dropped (precision over recall)
 MIN_CONFIDENCE = 0.5
 
+#: tag every sentence's times in turn instead of only those a claim uses (same claims, slower:
+#: the reference the tests hold the lazy path to)
+EAGER_TIMES = False
+
 _AUX = r"(?:is|are|was|were|has|have|had|will|would|could|should|must|may|might)"
 #: where a sentence splits into clauses: ", but", "; ", ", and", " then ", ", while", " and <verb>".
 #: Written as one leading "[,;\s]" and, for each form, a lookbehind on that character (same
@@ -134,6 +138,12 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
                 mults[i].append(m)
     frac_re = c.group_re.get("fraction")
     heads_re = _heads_re(c)
+    heads_in = set()  # sentences holding "the notice", "the visit"...: one pass over the document
+    if heads_re is not None:
+        for m in heads_re.finditer(n):
+            i = doc.sentence_of(m.start(), m.end())
+            if i >= 0:
+                heads_in.add(i)
     last_event: dict = {}  # head noun ("notice", "visit") -> the last event named with it
     people = [0] * k
     for p in doc.persons:
@@ -141,8 +151,19 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
         if i >= 0:
             people[i] += 1
     in_list = False  # inside a bulleted list introduced by a line ending in ":"
+    # a sentence is tagged only when its times are used; the chain of "previous" times through the
+    # sentences skipped meanwhile is caught up when the next one is (same times as tagging them all)
+    pending: List[int] = []
+
+    def tag_now(si: int) -> List[TimeSpan]:
+        nonlocal previous
+        if pending:
+            previous = _catch_up(sents, pending, anchor, previous)
+            pending.clear()
+        return timex.tag(sents[si].text, anchor, offset=sents[si].start, previous=previous)
+
     for si, s in enumerate(sents):
-        times = timex.tag(s.text, anchor, offset=s.start, previous=previous)
+        times: Optional[List[TimeSpan]] = tag_now(si) if EAGER_TIMES else None
         item = _BULLET.search(n, max(0, s.start - 4), s.start + 2) is not None
         in_list = item and si > 0 and (in_list or n[sents[si - 1].start:sents[si - 1].end].rstrip().endswith(":"))
         context = (sents[max(0, si - 2)].start, s.end)
@@ -154,6 +175,8 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
             for cl in clauses(n, s.start, s.end):
                 fs = frames(c, doc, n, cl, (s.start, s.end), context, carried_entity, pre, sent_ents) if any(pre) or has_patterns else []
                 if (nums[si] or mults[si] or fraction) and sent_ents:
+                    if times is None:
+                        times = tag_now(si)
                     fs += quantities(c, doc, n, cl, times, nums[si], sent_ents, mults[si])
                 for f in fs:
                     frames_here.append((f, cl))
@@ -164,14 +187,18 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
             here = [e for e in sent_ents if _carries(c, e)]
             if here:
                 carried_entity = here[-1]
-        if heads_re is not None and heads_re.search(n, s.start, s.end):
+        # a sentence cut inside a word ends where the whole-text pass sees no word boundary: ask it alone
+        if heads_re is not None and (si in heads_in or (_WORDCHAR.match(n, s.end) is not None
+                                                        and heads_re.search(n, s.start, s.end))):
             frames_here += _event_references(n, s, frames_here, last_event, heads_re)
         for f, _ in frames_here:
             if f.kind == "event":
                 for w in (n[f.span[0]:f.span[1]].lower().split()[-1:] + str(f.value).lower().split()[-1:]):
                     last_event[w] = f
         frames_here = _drop_generic_events(_drop_subject_nominals(c, frames_here))
-        own = _share_times(frames_here, times, anchor, pub_time)
+        if frames_here and times is None:
+            times = tag_now(si)
+        own = _share_times(frames_here, times, anchor, pub_time) if frames_here else {}
         if times and frames_here and ", who " in n[s.start:s.end]:
             _skip_relative_times(n, s, frames_here, times, own)
         for fi, (f, cl) in enumerate(frames_here):
@@ -189,6 +216,8 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
                 line, col = source.line_col(a)
                 rt, rbasis = pub_time, (pub_basis if pub_time else "none")
                 if r.since is not None:  # "became director this month": dated by its own time
+                    if times is None:
+                        times = tag_now(si)
                     st = [t for t in times if t.start is not None and t.span and r.since[0] <= t.span[0] and t.span[1] <= r.since[1]]
                     if st:
                         rt, rbasis = st[0], "stated"
@@ -198,10 +227,34 @@ def extract(source: Source, ruleset: RuleSet, sentences: Optional[Sequence[Sente
                     rule="core:role", confidence=r.confidence, published=source.published,
                     published_range=source.date_range, line=line, column=col,
                 ))
-        for t in times:
+        if times is None:
+            pending.append(si)
+        else:
+            for t in times:
+                if t.start is not None:
+                    previous = t
+    return _dedupe(source, out)
+
+
+def _catch_up(sents: Sequence[Sentence], pending: Sequence[int], anchor: "timex.Anchor",
+              previous: Optional[TimeSpan]) -> Optional[TimeSpan]:
+    """The last resolved time after the untagged sentences ``pending`` (in order), as tagging each
+    in turn would leave it: walk back to the latest with a resolved time, tagging each alone; when
+    one hangs on an earlier time ("since then"), tag them all in order from ``previous``."""
+    for j in reversed(pending):
+        alone = timex.tag_alone(sents[j].text, anchor, offset=sents[j].start)
+        if alone is None:
+            break
+        for t in reversed(alone):
+            if t.start is not None:
+                return t
+    else:
+        return previous
+    for j in pending:
+        for t in timex.tag(sents[j].text, anchor, offset=sents[j].start, previous=previous):
             if t.start is not None:
                 previous = t
-    return _dedupe(source, out)
+    return previous
 
 
 def _carries(c: Compiled, e: Mention) -> bool:
@@ -380,6 +433,7 @@ def _verb_before(n: str, lo: int, v: int) -> int:
     return vm.start() if vm else v
 
 
+_WORDCHAR = re.compile(r"\w")
 _BULLET = re.compile(r"(?:^|\n)[ \t]*[-\u2022*\u2013][ \t]+(?=\w)")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:on\s+|last\s+|this\s+)?$")
 

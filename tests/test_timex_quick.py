@@ -53,9 +53,10 @@ _AFTER = ["", " of May", " of 2019", " half of 2018", " quarter", " year", " mon
           " 12 months", " year before", " same year", " of the year", "s", " of this year", " following month"]
 
 
-def _same_match(low: str) -> None:
-    guarded = timex._FAMILY["the"].match(low, 0)
-    plain = timex._THE_UNGUARDED.match(low, 0)
+def _same_match(low: str, family: str = "the") -> None:
+    """The guarded family matches exactly as the plain one did."""
+    guarded = timex._FAMILY[family].match(low, 0)
+    plain = (timex._THE_UNGUARDED if family == "the" else timex._DIGIT_UNGUARDED).match(low, 0)
     assert (guarded is None) == (plain is None), low
     if plain is not None:
         assert guarded.span() == plain.span() and guarded.lastgroup == plain.lastgroup, low
@@ -89,12 +90,7 @@ _DIGIT_AFTER = ["", " ", "st", "rd ", "/", ".", "-", " - ", "–", " and ", " to
 
 
 def _same_digit_match(low: str) -> None:
-    guarded = timex._FAMILY["#d"].match(low, 0)
-    plain = timex._DIGIT_UNGUARDED.match(low, 0)
-    assert (guarded is None) == (plain is None), low
-    if plain is not None:
-        assert guarded.span() == plain.span() and guarded.lastgroup == plain.lastgroup, low
-        assert guarded.groupdict() == plain.groupdict(), low
+    _same_match(low, "#d")
 
 
 @settings(max_examples=400, deadline=None)

@@ -510,21 +510,7 @@ def _merge(c: Compiled) -> None:
 
 def _trie(words: Iterable[str]) -> str:
     """A regex alternation of ``words`` factored on common prefixes (far fewer branches to try)."""
-    root: dict = {}
-    for w in words:
-        d = root
-        for ch in w:
-            d = d.setdefault(ch, {})
-        d[""] = {}
-
-    def emit(d: dict) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(d.items()) if ch]
-        if not alts:
-            return ""
-        body = "(?:" + "|".join(alts) + ")"
-        return body + "?" if "" in d else body
-
-    return emit(root)
+    return _atom_trie(tuple(re.escape(ch) for ch in w) for w in words)
 
 
 def compiled(rs: RuleSet) -> Compiled:

@@ -225,6 +225,16 @@ def _families() -> dict:
 
 
 _FAMILY = _families()
+
+
+def _guard(key: str, ahead: str) -> "re.Pattern[str]":
+    """Put the lookahead ``ahead`` in front of the family of ``key``; return the unguarded family
+    (the tests compare the two)."""
+    plain = _FAMILY[key]
+    _FAMILY[key] = re.compile(rf"(?={ahead})(?:{plain.pattern})")
+    return plain
+
+
 #: every alternative that can start at "the" goes on with one of these words or a digit ("the 3rd
 #: of May", "the start of", "the past year"); most "the"s start none, and this lookahead turns them
 #: away before a dozen alternatives are tried (tests compare it with the unguarded family)
@@ -233,8 +243,7 @@ _THE_NEXT = (
     r"|forty|fifty|financial|year|month|week|day|start|beginning|middle|end|first|second|third|fourth|final"
     r"|last|spring|summer|autumn|winter|early|mid|late|past|previous|preceding|next|coming|following|same"
 )
-_THE_UNGUARDED = _FAMILY["the"]
-_FAMILY["the"] = re.compile(rf"(?=the\s+(?:{_THE_NEXT}))(?:{_THE_UNGUARDED.pattern})")
+_THE_UNGUARDED = _guard("the", rf"the\s+(?:{_THE_NEXT})")
 #: a number of one to three digits starts an expression only as a day ("3rd of May", "3 May",
 #: "3-5 May", "12/03/2016") or a count of units ("3 years ago"); four digits may be anything (a
 #: year); five or more, nothing. Counts, percentages and sums are turned away by this lookahead.
@@ -242,8 +251,7 @@ _DIGIT_NEXT = (
     r"\d{4}(?!\d)|\d{1,3}(?:st|nd|rd|th)?(?:[/.]|\s*(?:[-–]|and|to|until|till|of)"
     r"|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|decade))"
 )
-_DIGIT_UNGUARDED = _FAMILY["#d"]
-_FAMILY["#d"] = re.compile(rf"(?={_DIGIT_NEXT})(?:{_DIGIT_UNGUARDED.pattern})")
+_DIGIT_UNGUARDED = _guard("#d", _DIGIT_NEXT)
 _DIGIT_FAMILY = _FAMILY["#d"]
 #: every word that can start an expression -> the regex to try there
 _WORD_FAMILY = {

@@ -113,9 +113,6 @@ class _Index:
         k = bisect_right(los, day_)
         return items[k][1] if k < len(items) else None
 
-    def any_after(self, day_: int) -> bool:
-        return bisect_right(self.los, day_) < len(self.los)
-
     def next_after(self, day_: int) -> Optional[Claim]:
         """The first fact starting after ``day_`` (the one that ends a value carried through a window)."""
         k = bisect_right(self.los, day_)
@@ -170,12 +167,13 @@ def check(block: Block, attribute: Attribute, options: Mapping[str, Any]) -> Ite
         later_ok.sort(key=lambda c: (block.interval(c) or (0, 0), c.source))
         carried: List[Claim] = []
         until: Optional[Claim] = None  # the later fact that ends a value carried through the window
-        if not ok and not bad and index.any_after(w[1]) and attribute.type in ("ordinal", "enum"):
+        after = index.next_after(w[1]) if not ok and not bad and attribute.type in ("ordinal", "enum") else None
+        if after is not None:
             carried = index.last_before(w[0])
             for c in carried:
                 (ok if str(c.value) == str(p.value) else bad).append(c)
             if carried:
-                until = index.next_after(w[1])
+                until = after
         held = "in the window"
         if carried:
             held = "held before the window and until a later source"

@@ -164,22 +164,13 @@ def cap_starts(n: str) -> List[int]:
 
 
 def _phrase_src(p: str) -> str:
-    p = normalise(p.strip())
-    out = []
-    for tok in re.split(r"(\s+|-)", p):
-        if not tok:
-            continue
-        if tok.isspace():
-            out.append(r"[\s-]+")  # key forms lose hyphens: "re inspection" must match "re-inspection"
-        elif tok == "-":
-            out.append(r"[-\s]?")
-        else:
-            out.append(re.escape(tok))
-    return "".join(out)
+    """A phrase as a regex: spaces match spaces or hyphens ("re inspection" must match
+    "re-inspection", key forms lose hyphens), a hyphen matches a hyphen, a space or nothing."""
+    return "".join(_atoms(p))
 
 
 def _atoms(p: str) -> Tuple[str, ...]:
-    """``_phrase_src(p)`` cut into one-character pieces: the units of the factored form."""
+    """:func:`_phrase_src` in one-character pieces: the units of the factored form."""
     out: List[str] = []
     for tok in re.split(r"(\s+|-)", normalise(p.strip())):
         if not tok:
